@@ -1,0 +1,49 @@
+"""Checks run after every phase in validate mode: the ledger sums to zero and agrees
+with the state it describes, and nothing that cannot be negative is."""
+
+import numpy as np
+
+from sim.ledger import Account
+from sim.types import STATUS_ACTIVE
+
+
+class InvariantError(AssertionError):
+    """An invariant broke; the message names the day and the phase."""
+
+
+def problems(sim) -> list[str]:
+    """Every broken invariant, as readable lines (empty when all hold)."""
+    ledger, members = sim.ledger, sim.members
+    found = []
+    if ledger.total() != 0:
+        found.append(f"accounts sum to {ledger.total()} cents, not 0")
+    agreements = (
+        ("member_balances account", ledger.balance(Account.MEMBER_BALANCES), members.view("balance_cents").sum()),
+        ("withdrawal_queue account", ledger.balance(Account.WITHDRAWAL_QUEUE), members.view("queued_cents").sum()),
+        ("contingent liabilities", sim.energy_outstanding_cents, members.view("energy_cents").sum()),
+        ("total contribution", sim.contribution_total_milli, members.view("contribution_milli").sum()),
+        ("members in dividend", sim.members_in_dividend, np.count_nonzero(members.view("contribution_milli"))),
+        ("active members", sim.members_active, np.count_nonzero(members.view("status") == STATUS_ACTIVE)),
+        ("cash paid to members", sim.withdrawn_total_cents, members.view("withdrawn_cents").sum()),
+        ("new money paid in", sim.new_money_total_cents, members.view("new_money_cents").sum()),
+        ("merchants' sales", sim.sales_total_cents, sim.merchants.view("sales_cents").sum()),
+    )
+    for name, tracked, from_state in agreements:
+        if int(tracked) != int(from_state):
+            found.append(f"{name} is {int(tracked)} but the member arrays add up to {int(from_state)}")
+    for field in ("balance_cents", "energy_cents", "contribution_milli", "queued_cents"):
+        if members.count and members.view(field).min() < 0:
+            found.append(f"a member has negative {field}")
+    for account in (Account.DIVIDEND_POOL, Account.MERCHANTS_PAYABLE, Account.WITHDRAWAL_FEES):
+        if ledger.balance(account) < 0:
+            found.append(f"account {account.name.lower()} is negative")
+    if ledger.platform_cash() < 0:
+        found.append(f"the platform's cash is negative ({ledger.platform_cash()} cents)")
+    return found
+
+
+def check(sim, phase: str) -> None:
+    """Raise ``InvariantError`` naming the day and phase if any invariant is broken."""
+    found = problems(sim)
+    if found:
+        raise InvariantError(f"day {sim.day}, after phase '{phase}': " + "; ".join(found))

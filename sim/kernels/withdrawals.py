@@ -1,0 +1,140 @@
+"""Withdrawals: members ask for part of their balance (moved to their queue), then the
+platform pays the queue out of its cash, in full when it can, otherwise by a stated rule."""
+
+from numba import njit, prange
+
+from sim.kernels.chunks import chunk_bounds
+from sim.rng import uniform
+from sim.types import NO_DAY, PPM, STATUS_ACTIVE, UNIT_VALUE_SCALE
+
+# columns of request ``totals``
+REQUESTS = 0
+REQUESTED = 1
+N_REQUEST_TOTALS = 2
+
+# columns of payment ``totals``
+PAID_GROSS = 0
+FEES = 1
+N_PAYMENT_TOTALS = 2
+
+# columns of pending ``totals``
+PENDING_MEMBERS = 0
+OLDEST_REQUEST_DAY = 1
+N_PENDING_TOTALS = 2
+
+
+@njit(parallel=True, cache=True)
+def request_kernel(
+    n, status, balance, queued, queued_since, key, probability, share_ppm, min_cents, day, totals
+):
+    """Each active member with at least ``min_cents`` asks, with ``probability``, for
+    ``share_ppm`` of the balance (if that is at least ``min_cents``); it joins the queue."""
+    n_chunks = totals.shape[0]
+    for chunk in prange(n_chunks):
+        lo, hi = chunk_bounds(n, chunk, n_chunks)
+        requests = requested = 0
+        for i in range(lo, hi):
+            if status[i] != STATUS_ACTIVE or balance[i] < min_cents:
+                continue
+            if uniform(key, i) >= probability:
+                continue
+            amount = balance[i] * share_ppm // PPM
+            if amount < min_cents:
+                continue
+            balance[i] -= amount
+            queued[i] += amount
+            if queued_since[i] == NO_DAY:
+                queued_since[i] = day
+            requests += 1
+            requested += amount
+        totals[chunk, REQUESTS] = requests
+        totals[chunk, REQUESTED] = requested
+
+
+@njit(cache=True, inline="always")
+def _pay(i, gross, queued, queued_since, withdrawn, fee_ppm):
+    """Pay ``gross`` of member i's queue: the fee stays with the platform; returns the fee."""
+    fee = gross * fee_ppm // PPM
+    queued[i] -= gross
+    withdrawn[i] += gross - fee
+    if queued[i] == 0:
+        queued_since[i] = NO_DAY
+    return fee
+
+
+@njit(parallel=True, cache=True)
+def pay_all_kernel(n, queued, queued_since, withdrawn, fee_ppm, totals):
+    """Pay every queued request in full (the platform's cash covers them all)."""
+    n_chunks = totals.shape[0]
+    for chunk in prange(n_chunks):
+        lo, hi = chunk_bounds(n, chunk, n_chunks)
+        paid = fees = 0
+        for i in range(lo, hi):
+            gross = queued[i]
+            if gross > 0:
+                fees += _pay(i, gross, queued, queued_since, withdrawn, fee_ppm)
+                paid += gross
+        totals[chunk, PAID_GROSS] = paid
+        totals[chunk, FEES] = fees
+
+
+@njit(cache=True)
+def affordable_gross(requested, cash, fee_ppm):
+    """Largest gross amount ≤ ``requested`` whose net payout (gross − fee) fits in ``cash``."""
+    gross = min(requested, cash * PPM // (PPM - fee_ppm))
+    while gross > 0 and gross - gross * fee_ppm // PPM > cash:
+        gross -= 1
+    return gross
+
+
+@njit(cache=True)
+def pay_fifo_kernel(order, queued, queued_since, withdrawn, fee_ppm, cash, totals):
+    """Pay queued members in ``order`` (request day, then index) until ``cash`` runs out;
+    the member at the edge is paid in part."""
+    paid = fees = 0
+    for i in order:
+        if cash == 0:
+            break
+        gross = affordable_gross(queued[i], cash, fee_ppm)
+        if gross == 0:
+            continue
+        fee = _pay(i, gross, queued, queued_since, withdrawn, fee_ppm)
+        cash -= gross - fee
+        paid += gross
+        fees += fee
+    totals[0, PAID_GROSS] = paid
+    totals[0, FEES] = fees
+
+
+@njit(parallel=True, cache=True)
+def pay_pro_rata_kernel(n, queued, queued_since, withdrawn, fee_ppm, ratio_scaled, totals):
+    """Pay each queued member the same floored fraction ``ratio_scaled / UNIT_VALUE_SCALE``
+    of the request."""
+    n_chunks = totals.shape[0]
+    for chunk in prange(n_chunks):
+        lo, hi = chunk_bounds(n, chunk, n_chunks)
+        paid = fees = 0
+        for i in range(lo, hi):
+            gross = queued[i] * ratio_scaled // UNIT_VALUE_SCALE
+            if gross > 0:
+                fees += _pay(i, gross, queued, queued_since, withdrawn, fee_ppm)
+                paid += gross
+        totals[chunk, PAID_GROSS] = paid
+        totals[chunk, FEES] = fees
+
+
+@njit(parallel=True, cache=True)
+def pending_kernel(n, queued, queued_since, totals):
+    """Count members still waiting for money and find the oldest request day."""
+    n_chunks = totals.shape[0]
+    for chunk in prange(n_chunks):
+        lo, hi = chunk_bounds(n, chunk, n_chunks)
+        waiting = 0
+        oldest = NO_DAY
+        for i in range(lo, hi):
+            if queued[i] > 0:
+                waiting += 1
+                if oldest == NO_DAY or queued_since[i] < oldest:
+                    oldest = queued_since[i]
+        totals[chunk, PENDING_MEMBERS] = waiting
+        totals[chunk, OLDEST_REQUEST_DAY] = oldest

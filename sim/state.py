@@ -1,0 +1,83 @@
+"""Struct-of-arrays state of members and merchants, with spare capacity so that members
+can join every day without reallocating. A member's index is its join order and also its
+index in the counter-based random numbers.
+
+Platform-level money lives in the ledger (``sim.ledger``), not here.
+"""
+
+import numpy as np
+
+from sim.types import DAY_DTYPE, MONEY_DTYPE, NO_DAY, STATUS_ACTIVE, STATUS_DTYPE
+
+# name: (dtype, value of a newcomer)
+MEMBER_FIELDS = {
+    "balance_cents": (MONEY_DTYPE, 0),  # withdrawable or re-spendable balance
+    "energy_cents": (MONEY_DTYPE, 0),  # remaining promise of future dividends
+    "contribution_milli": (MONEY_DTYPE, 0),  # share of each day's release
+    "queued_cents": (MONEY_DTYPE, 0),  # requested withdrawals not paid yet
+    "queued_since_day": (DAY_DTYPE, NO_DAY),  # day the oldest unpaid request was made
+    "join_day": (DAY_DTYPE, 0),
+    "status": (STATUS_DTYPE, STATUS_ACTIVE),
+    "new_money_cents": (MONEY_DTYPE, 0),  # cumulative money paid in from outside
+    "goods_cents": (MONEY_DTYPE, 0),  # cumulative price of the goods bought
+    "withdrawn_cents": (MONEY_DTYPE, 0),  # cumulative cash received, net of fees
+}
+
+MERCHANT_FIELDS = {
+    "concession_ppm": (np.int64, 0),
+    "sales_cents": (MONEY_DTYPE, 0),  # cumulative sales
+    "join_day": (DAY_DTYPE, 0),
+}
+
+
+class Population:
+    """A growable table of equally long numpy arrays, one per field."""
+
+    def __init__(self, fields: dict, capacity: int):
+        self._fields = fields
+        self.count = 0
+        self.capacity = max(int(capacity), 1)
+        for name, (dtype, _) in fields.items():
+            setattr(self, name, np.empty(self.capacity, dtype=dtype))
+
+    def add(self, how_many: int, day: int) -> slice:
+        """Append ``how_many`` newcomers joining on ``day``; return their index slice."""
+        needed = self.count + how_many
+        if needed > self.capacity:
+            self._grow(max(needed, 2 * self.capacity))
+        new = slice(self.count, needed)
+        for name, (_, initial) in self._fields.items():
+            getattr(self, name)[new] = initial
+        self.join_day[new] = day
+        self.count = needed
+        return new
+
+    def _grow(self, capacity: int) -> None:
+        for name in self._fields:
+            old = getattr(self, name)
+            grown = np.empty(capacity, dtype=old.dtype)
+            grown[: self.count] = old[: self.count]
+            setattr(self, name, grown)
+        self.capacity = capacity
+
+    def nbytes(self) -> int:
+        """Bytes held by all arrays, spare capacity included."""
+        return sum(getattr(self, name).nbytes for name in self._fields)
+
+    def bytes_per_row(self) -> int:
+        """Bytes of state per member (or merchant), without spare capacity."""
+        return sum(np.dtype(dtype).itemsize for dtype, _ in self._fields.values())
+
+    def view(self, name: str) -> np.ndarray:
+        """The filled part of one field's array (no copy)."""
+        return getattr(self, name)[: self.count]
+
+
+def new_members(capacity: int) -> Population:
+    """An empty member table with room for ``capacity`` members."""
+    return Population(MEMBER_FIELDS, capacity)
+
+
+def new_merchants(capacity: int) -> Population:
+    """An empty merchant table with room for ``capacity`` merchants."""
+    return Population(MERCHANT_FIELDS, capacity)

@@ -1,0 +1,33 @@
+"""Units and dtypes shared by the whole engine.
+
+Money is held in integer cents (int64), contribution in integer milli-units (int64),
+and every share or multiple in integer parts per million, so that each split is an
+exact integer floor: ``amount * share_ppm // PPM``.
+"""
+
+import numpy as np
+
+MONEY_DTYPE = np.int64
+CONTRIBUTION_DTYPE = np.int64
+DAY_DTYPE = np.int32
+STATUS_DTYPE = np.int8
+
+PPM = 1_000_000
+"""Parts per million: a share of 1.0 is held as ``PPM``."""
+
+MILLI_UNITS_PER_UNIT = 1_000
+"""Contribution is counted in thousandths of a unit."""
+
+UNIT_VALUE_SCALE = 1_000_000
+"""Fixed-point scale of the value of one contribution milli-unit (cents × scale)."""
+
+NO_DAY = -1
+"""Marks "no request pending" in day-valued arrays."""
+
+STATUS_ACTIVE = 0
+STATUS_CHURNED = 1
+
+
+def share_to_ppm(share: float) -> int:
+    """Convert a share or multiple given as a float into integer parts per million."""
+    return int(round(share * PPM))
