@@ -27,7 +27,7 @@ class Simulation:
     def __init__(self, scenario: Scenario):
         self.scenario = scenario
         self.rules = rules = compile_rules(scenario)
-        self.members = new_members(2 * rules.initial_members)
+        self.members = new_members(rules.initial_members * 5 // 4 + 1024)
         self.members.add(rules.initial_members, day=0)
         self.merchants = new_merchants(rules.initial_merchants)
         self.merchants.add(rules.initial_merchants, day=0)

@@ -125,7 +125,7 @@ def release(sim) -> None:
 
 def pay_queue(sim) -> None:
     """Pay queued withdrawals from the platform's cash: in full when the cash covers the
-    whole queue, otherwise in the scenario's payment order. Adds to the day's figures."""
+    whole queue, otherwise in the scenario's payment order."""
     rules, members, ledger = sim.rules, sim.members, sim.ledger
     queued = ledger.balance(Account.WITHDRAWAL_QUEUE)
     if queued == 0:
@@ -142,36 +142,49 @@ def pay_queue(sim) -> None:
     else:
         ratio_scaled = cash * UNIT_VALUE_SCALE // queued
         pay_pro_rata_kernel(members.count, *arrays, rules.withdrawal_fee_ppm, ratio_scaled, totals)
-    day = totals.sum(axis=0)
-    fees = int(day[withdrawal_totals.FEES])
-    paid_net = int(day[withdrawal_totals.PAID_GROSS]) - fees
-    ledger.post(Account.WITHDRAWAL_QUEUE, Account.OUTSIDE_WORLD, paid_net, "withdrawal_payment")
-    ledger.post(Account.WITHDRAWAL_QUEUE, Account.WITHDRAWAL_FEES, fees, "withdrawal_fee")
+    _post_payments(sim, totals.sum(axis=0))
+
+
+def _post_payments(sim, day_totals: np.ndarray) -> None:
+    """Post paid withdrawals: the net to the members, the fee to the platform."""
+    fees = int(day_totals[withdrawal_totals.FEES])
+    paid_net = int(day_totals[withdrawal_totals.PAID_GROSS]) - fees
+    sim.ledger.post(Account.WITHDRAWAL_QUEUE, Account.OUTSIDE_WORLD, paid_net, "withdrawal_payment")
+    sim.ledger.post(Account.WITHDRAWAL_QUEUE, Account.WITHDRAWAL_FEES, fees, "withdrawal_fee")
     sim.today["withdrawn_cents"] += paid_net
-    sim.withdrawn_total_cents += paid_net
     sim.today["withdrawal_fees_cents"] += fees
+    sim.withdrawn_total_cents += paid_net
+
+
+def _settle_requests(sim, day_totals: np.ndarray, requested_column: int, reason: str) -> None:
+    """Post the day's new requests, the ones the kernel paid at once, then pay the queue."""
+    sim.ledger.post(Account.MEMBER_BALANCES, Account.WITHDRAWAL_QUEUE, day_totals[requested_column], reason)
+    _post_payments(sim, day_totals)
+    pay_queue(sim)
+
+
+def _can_pay_now(sim) -> bool:
+    """Whether the cash covers every hard liability, so today's requests are paid as made."""
+    return sim.ledger.platform_cash() >= sim.ledger.hard_liabilities()
 
 
 def withdrawals(sim) -> None:
     """Phase 7: members ask to withdraw part of their balance; the queue is paid."""
     rules, members = sim.rules, sim.members
+    sim.today.update(withdrawn_cents=0, withdrawal_fees_cents=0)
     totals = _totals(withdrawal_totals.N_REQUEST_TOTALS)
     request_kernel(
         members.count, members.status, members.balance_cents, members.queued_cents,
-        members.queued_since_day, _key(sim, rng.STREAM_WITHDRAW),
+        members.queued_since_day, members.withdrawn_cents, _key(sim, rng.STREAM_WITHDRAW),
         rules.withdrawal_probability_per_day, rules.withdrawal_share_ppm,
-        rules.min_withdrawal_cents, sim.day, totals,
+        rules.min_withdrawal_cents, rules.withdrawal_fee_ppm, sim.day, _can_pay_now(sim), totals,
     )
     day = totals.sum(axis=0)
-    requested = int(day[withdrawal_totals.REQUESTED])
-    sim.ledger.post(Account.MEMBER_BALANCES, Account.WITHDRAWAL_QUEUE, requested, "withdrawal_request")
     sim.today.update(
         withdrawal_requests=int(day[withdrawal_totals.REQUESTS]),
-        withdrawal_requested_cents=requested,
-        withdrawn_cents=0,
-        withdrawal_fees_cents=0,
+        withdrawal_requested_cents=int(day[withdrawal_totals.REQUESTED]),
     )
-    pay_queue(sim)
+    _settle_requests(sim, day, withdrawal_totals.REQUESTED, "withdrawal_request")
 
 
 def churn_phase(sim) -> None:
@@ -181,7 +194,8 @@ def churn_phase(sim) -> None:
     churn_kernel(
         members.count, members.status, members.balance_cents, members.energy_cents,
         members.contribution_milli, members.queued_cents, members.queued_since_day,
-        _key(sim, rng.STREAM_CHURN), rules.churn_probability_per_day, sim.day, totals,
+        members.withdrawn_cents, _key(sim, rng.STREAM_CHURN), rules.churn_probability_per_day,
+        rules.withdrawal_fee_ppm, sim.day, _can_pay_now(sim), totals,
     )
     day = totals.sum(axis=0)
     leavers = int(day[churn.LEAVERS])
@@ -189,9 +203,8 @@ def churn_phase(sim) -> None:
     sim.energy_outstanding_cents -= int(day[churn.ENERGY_FORFEITED])
     sim.contribution_total_milli -= int(day[churn.CONTRIBUTION_REMOVED])
     sim.members_in_dividend -= int(day[churn.DIVIDEND_LEAVERS])
-    sim.ledger.post(Account.MEMBER_BALANCES, Account.WITHDRAWAL_QUEUE, day[churn.REQUESTED], "leaver_request")
     sim.today["churned"] = leavers
-    pay_queue(sim)
+    _settle_requests(sim, day, churn.REQUESTED, "leaver_request")
 
 
 def platform(sim) -> None:

@@ -70,15 +70,15 @@ def daily_frame(rows: list[dict]) -> pd.DataFrame:
 
 def build_members_frame(members, goods_value_ppm: int) -> pd.DataFrame:
     """Final per-member outcomes (cohort analysis reads this)."""
-    return pd.DataFrame({
-        "join_day": members.view("join_day").copy(),
-        "status": members.view("status").copy(),
-        "new_money_cents": members.view("new_money_cents").copy(),
-        "goods_cents": members.view("goods_cents").copy(),
-        "withdrawn_cents": members.view("withdrawn_cents").copy(),
-        "balance_cents": members.view("balance_cents").copy(),
-        "queued_cents": members.view("queued_cents").copy(),
-        "energy_cents": members.view("energy_cents").copy(),
+    return pd.DataFrame(copy=False, data={
+        "join_day": members.view("join_day"),
+        "status": members.view("status"),
+        "new_money_cents": members.view("new_money_cents"),
+        "goods_cents": members.view("goods_cents"),
+        "withdrawn_cents": members.view("withdrawn_cents"),
+        "balance_cents": members.view("balance_cents"),
+        "queued_cents": members.view("queued_cents"),
+        "energy_cents": members.view("energy_cents"),
         "net_cents": member_net_cents(members, goods_value_ppm),
     })
 

@@ -53,4 +53,4 @@ def uniform(key, index):
     z = (z ^ (z >> np.uint64(30))) * np.uint64(MIX_MULT_1)
     z = (z ^ (z >> np.uint64(27))) * np.uint64(MIX_MULT_2)
     z = z ^ (z >> np.uint64(31))
-    return float(z >> np.uint64(11)) * TWO_POW_MINUS_53
+    return float(np.int64(z >> np.uint64(11))) * TWO_POW_MINUS_53  # int64 -> double is one instruction

@@ -9,6 +9,9 @@ import numpy as np
 
 from sim.types import DAY_DTYPE, MONEY_DTYPE, NO_DAY, STATUS_ACTIVE, STATUS_DTYPE
 
+GROWTH_FACTOR_NUM, GROWTH_FACTOR_DEN = 3, 2
+"""Capacity grows by half when full: spare room stays below a third of the table."""
+
 # name: (dtype, value of a newcomer)
 MEMBER_FIELDS = {
     "balance_cents": (MONEY_DTYPE, 0),  # withdrawable or re-spendable balance
@@ -44,7 +47,7 @@ class Population:
         """Append ``how_many`` newcomers joining on ``day``; return their index slice."""
         needed = self.count + how_many
         if needed > self.capacity:
-            self._grow(max(needed, 2 * self.capacity))
+            self._grow(max(needed, self.capacity * GROWTH_FACTOR_NUM // GROWTH_FACTOR_DEN))
         new = slice(self.count, needed)
         for name, (_, initial) in self._fields.items():
             getattr(self, name)[new] = initial
@@ -53,6 +56,7 @@ class Population:
         return new
 
     def _grow(self, capacity: int) -> None:
+        # one field at a time, so the peak is the table plus one grown field
         for name in self._fields:
             old = getattr(self, name)
             grown = np.empty(capacity, dtype=old.dtype)

@@ -5,23 +5,29 @@ from numba import njit, prange
 
 from sim.kernels.chunks import chunk_bounds
 from sim.rng import uniform
-from sim.types import NO_DAY, STATUS_ACTIVE, STATUS_CHURNED
+from sim.kernels.withdrawals import FEES, PAID_GROSS, queue_request
+from sim.types import STATUS_ACTIVE, STATUS_CHURNED
 
-LEAVERS = 0
-REQUESTED = 1
-ENERGY_FORFEITED = 2
-CONTRIBUTION_REMOVED = 3
-DIVIDEND_LEAVERS = 4
-N_TOTALS = 5
+# columns of ``totals``; PAID_GROSS and FEES (0 and 1) as in the withdrawal kernels
+LEAVERS = 2
+REQUESTED = 3
+ENERGY_FORFEITED = 4
+CONTRIBUTION_REMOVED = 5
+DIVIDEND_LEAVERS = 6
+N_TOTALS = 7
 
 
 @njit(parallel=True, cache=True)
-def churn_kernel(n, status, balance, energy, contribution, queued, queued_since, key, probability, day, totals):
-    """Mark leavers churned, move their balance to the withdrawal queue, zero their promise."""
+def churn_kernel(
+    n, status, balance, energy, contribution, queued, queued_since, withdrawn, key, probability,
+    fee_ppm, day, pay_now, totals,
+):
+    """Mark leavers churned, zero their promise and queue their whole balance, paid at once
+    when ``pay_now`` (the platform's cash covers every hard liability)."""
     n_chunks = totals.shape[0]
     for chunk in prange(n_chunks):
         lo, hi = chunk_bounds(n, chunk, n_chunks)
-        leavers = requested = forfeited = removed = dividend_leavers = 0
+        leavers = requested = forfeited = removed = dividend_leavers = fees = 0
         for i in range(lo, hi):
             if status[i] != STATUS_ACTIVE or uniform(key, i) >= probability:
                 continue
@@ -33,14 +39,15 @@ def churn_kernel(n, status, balance, energy, contribution, queued, queued_since,
                 dividend_leavers += 1
             energy[i] = 0
             contribution[i] = 0
-            if balance[i] > 0:
-                requested += balance[i]
-                queued[i] += balance[i]
+            amount = balance[i]
+            if amount > 0:
                 balance[i] = 0
-                if queued_since[i] == NO_DAY:
-                    queued_since[i] = day
+                requested += amount
+                fees += queue_request(i, amount, queued, queued_since, withdrawn, fee_ppm, day, pay_now)
         totals[chunk, LEAVERS] = leavers
         totals[chunk, REQUESTED] = requested
         totals[chunk, ENERGY_FORFEITED] = forfeited
         totals[chunk, CONTRIBUTION_REMOVED] = removed
         totals[chunk, DIVIDEND_LEAVERS] = dividend_leavers
+        totals[chunk, PAID_GROSS] = requested if pay_now else 0
+        totals[chunk, FEES] = fees

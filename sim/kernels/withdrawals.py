@@ -7,48 +7,18 @@ from sim.kernels.chunks import chunk_bounds
 from sim.rng import uniform
 from sim.types import NO_DAY, PPM, STATUS_ACTIVE, UNIT_VALUE_SCALE
 
-# columns of request ``totals``
-REQUESTS = 0
-REQUESTED = 1
-N_REQUEST_TOTALS = 2
-
-# columns of payment ``totals``
+# columns of request and payment ``totals``
 PAID_GROSS = 0
 FEES = 1
 N_PAYMENT_TOTALS = 2
+REQUESTS = 2
+REQUESTED = 3
+N_REQUEST_TOTALS = 4
 
 # columns of pending ``totals``
 PENDING_MEMBERS = 0
 OLDEST_REQUEST_DAY = 1
 N_PENDING_TOTALS = 2
-
-
-@njit(parallel=True, cache=True)
-def request_kernel(
-    n, status, balance, queued, queued_since, key, probability, share_ppm, min_cents, day, totals
-):
-    """Each active member with at least ``min_cents`` asks, with ``probability``, for
-    ``share_ppm`` of the balance (if that is at least ``min_cents``); it joins the queue."""
-    n_chunks = totals.shape[0]
-    for chunk in prange(n_chunks):
-        lo, hi = chunk_bounds(n, chunk, n_chunks)
-        requests = requested = 0
-        for i in range(lo, hi):
-            if status[i] != STATUS_ACTIVE or balance[i] < min_cents:
-                continue
-            if uniform(key, i) >= probability:
-                continue
-            amount = balance[i] * share_ppm // PPM
-            if amount < min_cents:
-                continue
-            balance[i] -= amount
-            queued[i] += amount
-            if queued_since[i] == NO_DAY:
-                queued_since[i] = day
-            requests += 1
-            requested += amount
-        totals[chunk, REQUESTS] = requests
-        totals[chunk, REQUESTED] = requested
 
 
 @njit(cache=True, inline="always")
@@ -60,6 +30,47 @@ def _pay(i, gross, queued, queued_since, withdrawn, fee_ppm):
     if queued[i] == 0:
         queued_since[i] = NO_DAY
     return fee
+
+
+@njit(cache=True, inline="always")
+def queue_request(i, amount, queued, queued_since, withdrawn, fee_ppm, day, pay_now):
+    """Put ``amount`` in member i's queue and, when ``pay_now``, pay it at once; returns the fee."""
+    queued[i] += amount
+    if queued_since[i] == NO_DAY:
+        queued_since[i] = day
+    if pay_now:
+        return _pay(i, amount, queued, queued_since, withdrawn, fee_ppm)
+    return 0
+
+
+@njit(parallel=True, cache=True)
+def request_kernel(
+    n, status, balance, queued, queued_since, withdrawn, key, probability, share_ppm, min_cents,
+    fee_ppm, day, pay_now, totals,
+):
+    """Each active member with at least ``min_cents`` asks, with ``probability``, for
+    ``share_ppm`` of the balance (if that is at least ``min_cents``). The request joins the
+    queue; when ``pay_now`` (the platform's cash covers every hard liability) it is paid at once."""
+    n_chunks = totals.shape[0]
+    for chunk in prange(n_chunks):
+        lo, hi = chunk_bounds(n, chunk, n_chunks)
+        requests = requested = fees = 0
+        for i in range(lo, hi):
+            if status[i] != STATUS_ACTIVE or balance[i] < min_cents:
+                continue
+            if uniform(key, i) >= probability:
+                continue
+            amount = balance[i] * share_ppm // PPM
+            if amount < min_cents:
+                continue
+            balance[i] -= amount
+            fees += queue_request(i, amount, queued, queued_since, withdrawn, fee_ppm, day, pay_now)
+            requests += 1
+            requested += amount
+        totals[chunk, REQUESTS] = requests
+        totals[chunk, REQUESTED] = requested
+        totals[chunk, PAID_GROSS] = requested if pay_now else 0
+        totals[chunk, FEES] = fees
 
 
 @njit(parallel=True, cache=True)
