@@ -24,6 +24,13 @@ class UserError(Exception):
         self.lines = lines
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """argparse with one-line errors (no usage block), exit status 2."""
+
+    def error(self, message: str):
+        self.exit(EXIT_BAD_INPUT, f"circsim: error: {message} (see `{self.prog} --help`)\n")
+
+
 def positive_int(text: str) -> int:
     """argparse type: an integer ≥ 1."""
     try:
@@ -131,7 +138,7 @@ def command_bench(args) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of `circsim` (also used for `python -m sim`)."""
-    parser = argparse.ArgumentParser(prog="circsim", description=__doc__.splitlines()[0])
+    parser = OneLineParser(prog="circsim", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
 
     def scenario_arguments(sub):
