@@ -54,10 +54,10 @@ def non_negative_int(text: str) -> int:
 
 
 def format_cents(cents: int) -> str:
-    """Exact currency text from integer cents: 123456789 -> '1 234 567.89'."""
+    """Exact currency text from integer cents: 123456789 -> '1,234,567.89'."""
     sign = "-" if cents < 0 else ""
     units, rest = divmod(abs(int(cents)), 100)
-    return f"{sign}{units:,}.{rest:02d}".replace(",", " ")
+    return f"{sign}{units:,}.{rest:02d}"
 
 
 def check_threads(threads: int | None) -> None:
