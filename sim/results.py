@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.metrics import DAILY_COLUMNS, member_net_cents
+from sim.record import DAILY_COLUMNS, member_net_cents
 from sim.params import Scenario
 from sim.scenario import load_scenario, to_toml
 

@@ -6,7 +6,7 @@ import re
 import pandas as pd
 
 import sim
-from sim.metrics import DAILY_COLUMNS
+from sim.record import DAILY_COLUMNS
 from sim.results import RESULT_FILES, load_result
 from tests.conftest import BASELINE, run_cli
 

@@ -1,5 +1,6 @@
-"""The daily row of metrics and the run summary, computed from the ledger, the running
-aggregates and the member arrays (vectorised numpy, never a Python loop over members)."""
+"""What a run records while it runs: the daily row and the run summary, computed from the
+ledger, the running aggregates and the member arrays (vectorised numpy, never a Python
+loop over members). Analysis of saved results lives in ``sim.metrics``."""
 
 import math
 
