@@ -54,3 +54,12 @@ def uniform(key, index):
     z = (z ^ (z >> np.uint64(27))) * np.uint64(MIX_MULT_2)
     z = z ^ (z >> np.uint64(31))
     return float(np.int64(z >> np.uint64(11))) * TWO_POW_MINUS_53  # int64 -> double is one instruction
+
+
+def replicate_seed(base_seed: int, replicate: int) -> int:
+    """Seed of replicate ``replicate`` of a run seeded ``base_seed``: replicate 0 is the
+    base seed itself, the others are hashed from it, so replicated studies are reproducible
+    and replicate k has the same seed at every point of a sweep (common random numbers)."""
+    if replicate == 0:
+        return base_seed
+    return mix64_py(base_seed ^ mix64_py(replicate * GOLDEN_GAMMA)) >> 1  # fits a signed int64

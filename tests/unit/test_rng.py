@@ -44,3 +44,11 @@ def test_a_draw_does_not_depend_on_other_draws():
     forward = draws(np.uint64(key), np.arange(100, dtype=np.int64))
     backward = draws(np.uint64(key), np.arange(99, -1, -1, dtype=np.int64))[::-1]
     assert forward.tolist() == backward.tolist()
+
+
+def test_replicate_seeds_are_reproducible_distinct_and_valid():
+    seeds = [rng.replicate_seed(42, k) for k in range(1000)]
+    assert seeds[0] == 42 and len(set(seeds)) == 1000
+    assert all(0 <= s < 2**63 for s in seeds)
+    assert seeds == [rng.replicate_seed(42, k) for k in range(1000)]
+    assert rng.replicate_seed(43, 1) != rng.replicate_seed(42, 1)
