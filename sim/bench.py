@@ -16,6 +16,7 @@ from sim.scenario import replace
 
 WARM_UP_MEMBERS = 2_000
 WARM_UP_DAYS = 3
+BENCH_MARKET_FACTOR = 1.2
 
 
 @dataclass(frozen=True)
@@ -44,14 +45,16 @@ class BenchResult:
 
 
 def bench(scenario: Scenario, members: int, days: int, threads: int | None = None) -> BenchResult:
-    """Run ``scenario`` with ``members`` initial members (in a market twice as large, so
-    that members keep joining) for ``days`` days and measure it."""
-    market = max(scenario.population.market_size_members, 2 * members)
-    scenario = replace(scenario, {"population.market_size_members": market, "run.stop_on_collapse": False})
+    """Run ``scenario`` scaled to ``members`` initial members for ``days`` days and measure it.
+
+    The market is capped at ``BENCH_MARKET_FACTOR`` × members, so the population stays near
+    the size asked for while members still join."""
+    scenario = replace(scenario, {"run.stop_on_collapse": False})
     run(scenario, members=WARM_UP_MEMBERS, days=WARM_UP_DAYS, threads=threads)  # load compiled kernels
     tracemalloc.start()
     started = time.perf_counter()
-    result = run(scenario, members=members, days=days, threads=threads)
+    result = run(scenario, members=members, days=days, threads=threads,
+                 settings={"population.market_size_members": int(members * BENCH_MARKET_FACTOR)})
     wall_seconds = time.perf_counter() - started
     _, peak_bytes = tracemalloc.get_traced_memory()
     tracemalloc.stop()

@@ -8,15 +8,18 @@ from pathlib import Path
 from typing import Any
 
 import numba
+import numpy as np
 from tqdm import tqdm
 
 from sim import invariants, phases, record
+from sim import merchants as merchant_rules
 from sim.ledger import Account, Ledger
 from sim.params import Scenario
 from sim.results import RunResult, build_manifest, build_members_frame, daily_frame
 from sim.rules import compile_rules
-from sim.scenario import load_scenario, replace, scenario_hash
-from sim.state import new_members, new_merchants
+from sim.scenario import load_scenario, replace, scenario_hash, scenario_on_day
+from sim.sentiment import initial_mood
+from sim.state import PayoutQueue, new_members, new_merchants
 
 
 class Simulation:
@@ -26,27 +29,33 @@ class Simulation:
     def __init__(self, scenario: Scenario, validate: bool = False):
         self.scenario = scenario
         self.validate = validate
-        self.rules = rules = compile_rules(scenario)
+        self.rules = rules = compile_rules(scenario_on_day(scenario, 0))
         self.members = new_members(rules.initial_members * 5 // 4 + 1024)
         self.members.add(rules.initial_members, day=0)
         self.merchants = new_merchants(rules.initial_merchants)
-        self.merchants.add(rules.initial_merchants, day=0)
-        self.merchants.concession_ppm[: self.merchants.count] = rules.concession_ppm
+        merchant_rules.join(self.merchants, rules, rules.initial_merchants, day=0)
+        self.queue = PayoutQueue()
         self.ledger = Ledger()
         self.ledger.post(Account.OUTSIDE_WORLD, Account.PLATFORM_MARGIN, rules.initial_cash_cents, "operator_capital")
+        self.mood = initial_mood(rules)
         self.day = 0
         self.today: dict[str, Any] = {}
         self.rows: list[dict] = []
         self.timings_seconds = {name: 0.0 for name, _ in PHASES}
         self.members_active = rules.initial_members
         self.members_in_dividend = 0
+        self.level_counts = np.zeros(len(rules.level_honorary_weight_ppm), dtype=np.int64)
+        self.merchant_sales_today = np.zeros(self.merchants.count, dtype=np.int64)
+        self.merchants_unpaid_days = 0
         self.energy_outstanding_cents = 0
+        self.contingent_before_release_cents = 0
         self.contribution_total_milli = 0
         self.promised_cents = 0
         self.released_cents = 0
         self.new_money_total_cents = 0
         self.sales_total_cents = 0
         self.withdrawn_total_cents = 0
+        self.withdrawn_gross_today_cents = 0
         self.collapse_day: int | None = None
         self.ledger_balanced = True
 
@@ -90,34 +99,65 @@ class Simulation:
 
 
 def record_day(sim: Simulation) -> None:
-    """Phase 10: file the day's ledger flows and its row of metrics."""
+    """Phase 10: remember the day's mood, file its ledger flows and its row of metrics."""
+    phases.remember_the_day(sim)
     sim.ledger_balanced &= sim.ledger.total() == 0
     sim.rows.append(record.daily_row(sim))
     sim.ledger.close_day(sim.day)
 
 
 PHASES = (
+    ("events", phases.events),
     ("arrivals", phases.arrivals),
     ("purchases", phases.purchases),
+    ("referrals", phases.referrals),
+    ("levels", phases.levels),
     ("release", phases.release),
+    ("honorary", phases.honorary),
     ("withdrawals", phases.withdrawals),
-    ("churn", phases.churn_phase),
+    ("churn", phases.churn),
+    ("merchants", phases.merchants),
     ("platform", phases.platform),
     ("record", record_day),
 )
 
 
+SCALED_WITH_MEMBERS = (
+    "population.market_size_members",
+    "merchants.initial_merchants",
+    "merchants.max_new_merchants_per_day",
+    "release.emission_cents_per_day",
+    "platform.fixed_cost_cents_per_day",
+    "platform.initial_cash_cents",
+)
+"""Extensive quantities that ``members=`` scales with the initial population."""
+
+
+def scaled_to_members(scenario: Scenario, members: int) -> dict[str, int]:
+    """Overrides that run ``scenario`` at ``members`` initial members: every quantity in
+    ``SCALED_WITH_MEMBERS`` is multiplied by members / initial_members (at least 1 where
+    it was positive), so a smaller run is a scaled copy of the scenario."""
+    initial = scenario.population.initial_members
+    overrides: dict[str, int] = {"population.initial_members": members}
+    for path in SCALED_WITH_MEMBERS:
+        section, field = path.split(".")
+        value = getattr(getattr(scenario, section), field)
+        scaled = value * members // initial
+        overrides[path] = max(scaled, 1) if value > 0 else 0
+    overrides["population.market_size_members"] = max(overrides["population.market_size_members"], members)
+    return overrides
+
+
 def resolve(scenario: Scenario | str | Path, days=None, members=None, seed=None, settings=None) -> Scenario:
-    """The scenario to run: loaded if a path, with ``days``, ``members`` (initial members,
-    raising the market size if needed), ``seed`` and dotted ``settings`` applied."""
+    """The scenario to run: loaded if a path, scaled to ``members`` initial members (see
+    ``scaled_to_members``), with ``days``, ``seed`` and dotted ``settings`` applied last."""
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
-    overrides = dict(settings or {})
-    for key, value in (("run.days", days), ("population.initial_members", members), ("run.seed", seed)):
+    overrides: dict[str, Any] = scaled_to_members(scenario, members) if members is not None else {}
+    for key, value in (("run.days", days), ("run.seed", seed)):
         if value is not None:
             overrides[key] = value
-    if members is not None and members > scenario.population.market_size_members:
-        overrides["population.market_size_members"] = members
+    overrides.update(settings or {})
     return replace(scenario, overrides) if overrides else scenario
 
 

@@ -34,7 +34,7 @@ def problems(sim) -> list[str]:
     for field in ("balance_cents", "energy_cents", "contribution_milli", "queued_cents"):
         if members.count and members.view(field).min() < 0:
             found.append(f"a member has negative {field}")
-    for account in (Account.DIVIDEND_POOL, Account.MERCHANTS_PAYABLE, Account.WITHDRAWAL_FEES):
+    for account in (Account.DIVIDEND_POOL, Account.HONORARY_POOL, Account.MERCHANTS_PAYABLE, Account.WITHDRAWAL_FEES):
         if ledger.balance(account) < 0:
             found.append(f"account {account.name.lower()} is negative")
     if ledger.platform_cash() < 0:

@@ -20,6 +20,7 @@ class Account(IntEnum):
     MERCHANTS_PAYABLE = 5  # merchants' share of sales not paid out yet
     MERCHANTS = 6  # what merchants have been paid
     WITHDRAWAL_FEES = 7  # fees the platform kept on withdrawals
+    HONORARY_POOL = 8  # concession earmarked for honorary dividends
 
 
 ACCOUNT_NAMES = tuple(account.name.lower() for account in Account)

@@ -5,7 +5,7 @@ Shares and multiples are floats here for readability; the engine turns them into
 integer parts per million (``sim.types.share_to_ppm``), so their resolution is 1e-6.
 """
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -13,8 +13,13 @@ MAX_MEMBERS = 50_000_000
 MAX_DAYS = 36_500
 MAX_CENTS = 10**12
 """Upper bound on any single money parameter (10 billion in currency units)."""
-MAX_BASKET_CENTS = 10**9
-"""Upper bound on one basket, so that price × multiple (in ppm) stays inside int64."""
+MAX_BASKET_CENTS = 10**8
+"""Upper bound on one basket (1 000 000 currency units), so that price × multiple and
+price × contribution weights (in ppm) stay inside int64."""
+MAX_MERCHANTS = 100_000
+MAX_LEVELS = 15
+MAX_GIFT_TIERS = 16
+MAX_GENERATIONS = 10
 
 
 class Section(BaseModel):
@@ -46,10 +51,43 @@ class PopulationParams(Section):
 
 
 class MerchantParams(Section):
-    initial_merchants: int = Field(500, ge=1, le=1_000_000)
-    """Merchants selling through the platform; each purchase goes to one drawn uniformly."""
+    initial_merchants: int = Field(500, ge=1, le=MAX_MERCHANTS)
+    """Merchants selling through the platform on day 0."""
     concession_share: float = Field(0.2, gt=0.0, le=1.0)
-    """Share of each sale a merchant gives up to the platform (the concession)."""
+    """Share of each sale a merchant gives up to the platform (used when no options are given)."""
+    concession_options: tuple[Annotated[float, Field(gt=0.0, le=1.0)], ...] = ()
+    """Concession shares merchants choose among (seed 003: a larger concession buys promotion)."""
+    concession_option_weights: tuple[Annotated[float, Field(gt=0.0)], ...] = ()
+    """How often each concession option is chosen by a joining merchant (relative weights)."""
+    promotion_elasticity: float = Field(0.0, ge=0.0, le=10.0)
+    """A merchant's share of purchases is proportional to concession ** elasticity (0: uniform)."""
+    members_per_merchant: int = Field(0, ge=0, le=MAX_MEMBERS)
+    """Merchants join to keep one per this many active members (0: the number only falls)."""
+    members_served_per_merchant: int = Field(0, ge=0, le=MAX_MEMBERS)
+    """Members one merchant can serve: with too few merchants, members buy less often in
+    proportion (0: merchants never limit purchases)."""
+    max_new_merchants_per_day: int = Field(50, ge=0, le=MAX_MERCHANTS)
+    """At most this many merchants join in one day."""
+    min_sales_cents_per_day: int = Field(0, ge=0, le=MAX_CENTS)
+    """A merchant whose recent daily sales fall below this leaves (0: never for low sales)."""
+    sales_window_days: int = Field(30, ge=1, le=MAX_DAYS)
+    """Memory of a merchant's recent sales (days of the moving average) and its grace period."""
+    unpaid_patience_days: int = Field(7, ge=1, le=MAX_DAYS)
+    """Days the platform may owe merchants money before they start leaving."""
+    unpaid_exit_probability_per_day: float = Field(0.0, ge=0.0, le=1.0)
+    """Daily probability that a merchant leaves once the platform has owed merchants too long."""
+
+    @model_validator(mode="after")
+    def _check_options(self):
+        if len(self.concession_options) != len(self.concession_option_weights):
+            raise ValueError(
+                "merchants.concession_option_weights: needs one weight per concession option"
+            )
+        return self
+
+    def concession_shares(self) -> tuple[float, ...]:
+        """Every concession share a merchant can have."""
+        return self.concession_options or (self.concession_share,)
 
 
 class PurchaseParams(Section):
@@ -75,12 +113,114 @@ class RewardParams(Section):
 
 
 class ReleaseParams(Section):
-    rule: Literal["pool"] = "pool"
-    """How each day's release is computed: `pool` (A) splits the dividend pool by contribution."""
+    rule: Literal["pool", "emission", "fixed_rate", "linear", "queue"] = "pool"
+    """How each day's release is computed: `pool` (A) splits the pool by contribution;
+    `emission` (B) splits a fixed daily amount by contribution; `fixed_rate` (C) pays each
+    member a fixed share of the remaining energy; `linear` (D) pays a fixed amount per right;
+    `queue` (F) pays members in order of entry from the pool."""
     dividend_pool_share_of_sales: float = Field(0.1, ge=0.0, le=1.0)
-    """α: share of each sale paid into the dividend pool (must not exceed the concession)."""
+    """α: share of each sale paid into the dividend pool (must not exceed any concession)."""
     pool_release_share_per_day: float = Field(1.0, gt=0.0, le=1.0)
-    """Share of the dividend pool's balance released each day."""
+    """`pool`: share of the dividend pool's balance released each day."""
+    emission_cents_per_day: int = Field(0, ge=0, le=MAX_CENTS)
+    """`emission`: the fixed amount released each day (the pool pays first, the platform the rest)."""
+    fixed_rate_per_day: float = Field(0.0005, ge=0.0, le=1.0)
+    """`fixed_rate`: ρ, share of each member's remaining energy paid each day (at least 1 cent)."""
+    right_price_cents: int = Field(50_000, ge=1, le=MAX_BASKET_CENTS)
+    """`linear`: price of one right; each purchase buys price // right_price rights."""
+    right_payment_cents_per_day: int = Field(100, ge=0, le=MAX_BASKET_CENTS)
+    """`linear`: r, paid per right per day until the member's energy is used up."""
+
+
+class GiftTier(Section):
+    price_cents: int = Field(ge=1, le=MAX_BASKET_CENTS)
+    """Price of the package."""
+    energy_multiple: float = Field(ge=0.0, le=100.0)
+    """Energy granted per cent of the price (above the ordinary multiple: dynamic dividends)."""
+    contribution_weight: float = Field(1.0, ge=0.0, le=10.0)
+    """Contribution earned per cent, relative to an ordinary purchase."""
+    level_granted: int = Field(0, ge=0, le=MAX_LEVELS)
+    """The buyer's level is lifted to at least this level (0: no lift)."""
+    choice_weight: float = Field(1.0, gt=0.0)
+    """How often this tier is chosen among gift-package purchases (relative weight)."""
+
+
+class GiftPackageParams(Section):
+    share_of_purchases: float = Field(0.0, ge=0.0, le=1.0)
+    """Probability that a purchase is a gift package rather than an ordinary product."""
+    tiers: tuple[GiftTier, ...] = Field((), max_length=MAX_GIFT_TIERS)
+    """The gift packages on offer (seed 000: "gift packages for higher-level members")."""
+
+    @model_validator(mode="after")
+    def _check_tiers(self):
+        if self.share_of_purchases > 0 and not self.tiers:
+            raise ValueError("gift_packages.tiers: a positive share_of_purchases needs at least one tier")
+        return self
+
+
+class LevelTier(Section):
+    name: str = Field("", max_length=40)
+    """Display name of the level (e.g. "silver")."""
+    min_lifetime_contribution_units: int = Field(0, ge=0, le=MAX_CENTS)
+    """Cumulative purchases, in contribution units, needed (seed 000: honorary levels)."""
+    min_direct_referrals: int = Field(0, ge=0, le=MAX_MEMBERS)
+    """Members directly referred, needed (seed 003: promotion)."""
+    min_team_sales_cents: int = Field(0, ge=0, le=MAX_CENTS)
+    """Sales of the downline within the referral generations, needed (seed 003)."""
+    honorary_weight: float = Field(1.0, ge=0.0, le=1000.0)
+    """Share of the honorary pool per member at this level, relative to the other levels."""
+    contribution_multiplier: float = Field(1.0, ge=0.0, le=10.0)
+    """Contribution earned on own purchases is multiplied by this at this level."""
+    referral_generations: int = Field(0, ge=0, le=MAX_GENERATIONS)
+    """How many generations of downline purchases this level earns referral rewards from."""
+
+
+class LevelParams(Section):
+    base_referral_generations: int = Field(0, ge=0, le=MAX_GENERATIONS)
+    """Referral generations a member without a level (level 0) earns from."""
+    tiers: tuple[LevelTier, ...] = Field((), max_length=MAX_LEVELS)
+    """Levels 1, 2, ... in order; a member reaches a level when all its conditions are met
+    (levels never fall)."""
+
+
+class HonoraryParams(Section):
+    pool_share_of_sales: float = Field(0.0, ge=0.0, le=1.0)
+    """Share of each sale paid into the honorary pool."""
+    release_share_per_day: float = Field(1.0, gt=0.0, le=1.0)
+    """Share of the honorary pool paid each day to members at level 1 or above, by level weight."""
+
+
+class ReferralParams(Section):
+    generations: int = Field(0, ge=0, le=MAX_GENERATIONS)
+    """G: how far up the referral tree purchases are credited (0: no referral rewards)."""
+    contribution_share: float = Field(0.1, ge=0.0, le=10.0)
+    """Contribution credited to the first-generation upline, as a share of the buyer's."""
+    cash_reward_share_of_sales: float = Field(0.0, ge=0.0, le=1.0)
+    """Cash reward to the first-generation upline, as a share of the price (from the margin)."""
+    decay_per_generation: float = Field(0.5, ge=0.0, le=1.0)
+    """Each further generation gets this times the previous generation's share."""
+    preferential_share: float = Field(0.5, ge=0.0, le=1.0)
+    """Probability that a newcomer's referrer is copied from a random member's referrer
+    (preferential to active recruiters) rather than a uniformly random member."""
+
+
+class SentimentParams(Section):
+    memory_days: int = Field(14, ge=1, le=MAX_DAYS)
+    """Members remember yields and failed withdrawals over about this many days (moving average)."""
+    reference_yield_per_day: float = Field(0.002, gt=0.0, le=1.0)
+    """The daily yield (dividends ÷ outstanding promises) members consider normal."""
+    attractiveness_yield_sensitivity: float = Field(0.0, ge=0.0, le=100.0)
+    """Bass arrivals × (1 + this × (recent yield ÷ reference − 1))."""
+    attractiveness_failure_sensitivity: float = Field(0.0, ge=0.0, le=100.0)
+    """… − this × recent share of withdrawals left unpaid."""
+    max_attractiveness: float = Field(3.0, ge=0.0, le=100.0)
+    """Cap on the attractiveness multiplier of arrivals."""
+    churn_yield_sensitivity: float = Field(0.0, ge=0.0, le=100.0)
+    """Churn × (1 + this × shortfall of the recent yield below the reference, as a share)."""
+    contagion_churn_sensitivity: float = Field(0.0, ge=0.0, le=1.0)
+    """Bank-run contagion: churn + this × recent share of withdrawals left unpaid."""
+    contagion_withdrawal_sensitivity: float = Field(0.0, ge=0.0, le=100.0)
+    """Bank-run contagion: withdrawal probability × (1 + this × recent unpaid share)."""
 
 
 class WithdrawalParams(Section):
@@ -107,6 +247,18 @@ class PlatformParams(Section):
     """Operating costs as a share of the day's sales."""
 
 
+class Event(Section):
+    day: int = Field(ge=0, le=MAX_DAYS)
+    """Day the event takes effect (before that day's arrivals)."""
+    set: dict[str, int | float | bool | str] = {}
+    """Scenario fields changed from that day on, by dotted path (e.g. a growth stop:
+    {"population.bass_innovation_per_day" = 0, "population.bass_imitation_per_day" = 0})."""
+    merchant_exodus_share: float = Field(0.0, ge=0.0, le=1.0)
+    """Each active merchant leaves with this probability on that day."""
+    note: str = Field("", max_length=200)
+    """What the event models."""
+
+
 class Scenario(Section):
     name: str = Field("scenario", min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.-]+$")
     """Scenario name: results go to `<out>/<name>/<run_id>/`. Defaults to the file name."""
@@ -120,19 +272,40 @@ class Scenario(Section):
     release: ReleaseParams = ReleaseParams()
     withdrawals: WithdrawalParams = WithdrawalParams()
     platform: PlatformParams = PlatformParams()
+    gift_packages: GiftPackageParams = GiftPackageParams()
+    levels: LevelParams = LevelParams()
+    honorary: HonoraryParams = HonoraryParams()
+    referrals: ReferralParams = ReferralParams()
+    sentiment: SentimentParams = SentimentParams()
+    events: tuple[Event, ...] = ()
+    """Scheduled changes: parameter changes and merchant exoduses on given days."""
 
     @model_validator(mode="after")
     def _check_combinations(self):
-        if self.release.dividend_pool_share_of_sales > self.merchants.concession_share:
+        concession = min(self.merchants.concession_shares())
+        referral_cash = sum(
+            self.referrals.cash_reward_share_of_sales * self.referrals.decay_per_generation**g
+            for g in range(self.referrals.generations)
+        )
+        earmarked = (self.release.dividend_pool_share_of_sales + self.honorary.pool_share_of_sales
+                     + referral_cash)
+        if earmarked > concession + 1e-12:
             raise ValueError(
-                "release.dividend_pool_share_of_sales: exceeds merchants.concession_share "
-                f"({self.release.dividend_pool_share_of_sales} > {self.merchants.concession_share}); "
-                "the pool is paid out of the concession"
+                "release.dividend_pool_share_of_sales: with honorary.pool_share_of_sales and the "
+                f"referral cash rewards it exceeds the smallest merchant concession ({earmarked:g} > "
+                f"{concession:g}); pools and rewards are paid out of the concession"
             )
         if self.population.initial_members > self.population.market_size_members:
-            raise ValueError(
-                "population.initial_members: exceeds population.market_size_members"
-            )
+            raise ValueError("population.initial_members: exceeds population.market_size_members")
         if self.purchases.basket_median_cents > self.purchases.basket_max_cents:
             raise ValueError("purchases.basket_median_cents: exceeds purchases.basket_max_cents")
+        for index, tier in enumerate(self.gift_packages.tiers):
+            if tier.level_granted > len(self.levels.tiers):
+                raise ValueError(
+                    f"gift_packages.tiers.{index}.level_granted: level {tier.level_granted} is not "
+                    f"defined (levels.tiers has {len(self.levels.tiers)})"
+                )
+        days = [event.day for event in self.events]
+        if days != sorted(days):
+            raise ValueError("events: must be listed in order of day")
         return self

@@ -4,12 +4,20 @@ figures go to ``sim.today`` for the record phase."""
 
 import numpy as np
 
-from sim import rng
-from sim.kernels import N_CHUNKS, churn, purchases as purchase_totals, release_pool
-from sim.kernels import withdrawals as withdrawal_totals
+from sim import merchants as merchant_rules
+from sim import rng, sentiment
+from sim.kernels import N_CHUNKS
+from sim.kernels import churn as churn_columns
+from sim.kernels import levels as level_columns
+from sim.kernels import purchases as purchase_columns
+from sim.kernels import referrals as referral_columns
+from sim.kernels import release as release_columns
+from sim.kernels import withdrawals as withdrawal_columns
 from sim.kernels.churn import churn_kernel
+from sim.kernels.levels import honorary_kernel, levels_kernel
 from sim.kernels.purchases import purchase_kernel
-from sim.kernels.release_pool import release_pool_kernel
+from sim.kernels.referrals import assign_referrers_kernel, credit_uplines_kernel
+from sim.kernels.release import fixed_rate_kernel, linear_kernel, queue_kernel, release_split_kernel
 from sim.kernels.withdrawals import (
     pay_all_kernel,
     pay_fifo_kernel,
@@ -18,9 +26,12 @@ from sim.kernels.withdrawals import (
     request_kernel,
 )
 from sim.ledger import Account
-from sim.types import NO_DAY, PPM, UNIT_VALUE_SCALE
+from sim.rules import compile_rules
+from sim.scenario import scenario_on_day
+from sim.types import NO_DAY, PPM, QUEUE_PENDING, UNIT_VALUE_SCALE
 
-MAX_RELEASE_BUDGET_CENTS = np.iinfo(np.int64).max // UNIT_VALUE_SCALE
+MAX_BUDGET_CENTS = np.iinfo(np.int64).max // UNIT_VALUE_SCALE
+"""Largest daily budget the fixed-point unit value can split without overflow."""
 
 
 def _totals(n_totals: int, n_chunks: int = N_CHUNKS) -> np.ndarray:
@@ -31,96 +42,233 @@ def _key(sim, stream: int) -> np.uint64:
     return np.uint64(rng.day_key(sim.rules.seed, stream, sim.day))
 
 
-def bass_arrivals(rules, members_total: int, members_active: int, day: int) -> int:
-    """Newcomers today: Bass diffusion (p + q × active share) × remaining market, rounded
-    stochastically with one draw so that the mean is exact."""
+def _unit_value_scaled(sim, budget_cents: int, units: int) -> int:
+    """Fixed-point value of one unit (contribution milli-unit or honorary weight ppm)."""
+    if budget_cents > MAX_BUDGET_CENTS:
+        raise OverflowError(f"day {sim.day}: budget {budget_cents} cents exceeds the fixed-point range")
+    return budget_cents * UNIT_VALUE_SCALE // units
+
+
+def events(sim) -> None:
+    """Phase 0: scheduled changes take effect (parameter changes, merchant exoduses)."""
+    todays = [event for event in sim.scenario.events if event.day == sim.day]
+    if todays:
+        sim.rules = compile_rules(scenario_on_day(sim.scenario, sim.day))
+    sim.today["merchants_left"] = sum(
+        merchant_rules.leave_by_draw(sim.merchants, sim.rules, event.merchant_exodus_share, sim.day,
+                                     rng.STREAM_MERCHANT_EXODUS)
+        for event in todays
+    )
+
+
+def bass_arrivals(rules, members_total: int, members_active: int, day: int, attractiveness: float) -> int:
+    """Newcomers today: Bass diffusion (p + q × active share of the market) × remaining
+    market × attractiveness, rounded stochastically with one draw so that the mean is exact."""
     market = rules.market_size_members
     remaining = market - members_total
-    expected = (rules.bass_innovation_per_day + rules.bass_imitation_per_day * members_active / market) * remaining
+    hazard = rules.bass_innovation_per_day + rules.bass_imitation_per_day * members_active / market
+    expected = hazard * remaining * attractiveness
     draw = rng.uniform_py(rng.day_key(rules.seed, rng.STREAM_ARRIVALS, day), 0)
     return min(int(expected + draw), remaining)
 
 
 def arrivals(sim) -> None:
-    """Phase 1: new members join (Bass diffusion)."""
-    newcomers = bass_arrivals(sim.rules, sim.members.count, sim.members_active, sim.day)
-    sim.members.add(newcomers, sim.day)
+    """Phase 1: new members join (Bass diffusion × attractiveness), each with a referrer;
+    merchants join with the platform's growth."""
+    rules, members = sim.rules, sim.members
+    appeal = sentiment.attractiveness(sim.mood, rules)
+    newcomers = bass_arrivals(rules, members.count, sim.members_active, sim.day, appeal)
+    first_new = members.count
+    members.add(newcomers, sim.day)
     sim.members_active += newcomers
-    sim.today["arrivals"] = newcomers
+    totals = _totals(referral_columns.N_ASSIGN_TOTALS, 1)
+    assign_referrers_kernel(
+        first_new, members.count, members.status, members.referrer, members.direct_referrals,
+        _key(sim, rng.STREAM_REFERRER_PICK), _key(sim, rng.STREAM_REFERRER_COPY),
+        rules.referral_preferential_share, totals,
+    )
+    merchants_active = int(sim.merchants.view("active").sum())
+    joining = merchant_rules.newcomers_wanted(rules, merchants_active, sim.members_active)
+    merchant_rules.join(sim.merchants, rules, joining, sim.day)
+    sim.today.update(arrivals=newcomers, attractiveness=appeal, referred=int(totals[0, 0]), merchants_joined=joining)
+
+
+def _purchase_keys(sim) -> np.ndarray:
+    return np.array([_key(sim, rng.STREAM_PURCHASE), _key(sim, rng.STREAM_BASKET),
+                     _key(sim, rng.STREAM_GIFT), _key(sim, rng.STREAM_MERCHANT)], dtype=np.uint64)
 
 
 def purchases(sim) -> None:
-    """Phases 2–3: purchases, the merchant/platform split, the pool inflow, and accrual."""
+    """Phases 2–3: purchases (ordinary or gift package), the merchant/platform split, the
+    pool inflows, and the accrual of energy and contribution."""
     rules, members, merchants, ledger = sim.rules, sim.members, sim.merchants, sim.ledger
-    totals = _totals(purchase_totals.N_TOTALS)
+    merchant_ids, merchant_cdf = merchant_rules.selection(merchants, rules)
+    sim.buy_probability = rules.purchase_probability_per_day * merchant_rules.supply_factor(
+        rules, merchant_ids.size, sim.members_active)
+    totals = _totals(purchase_columns.N_TOTALS)
     merchant_sales = np.zeros((N_CHUNKS, merchants.count), dtype=np.int64)
     purchase_kernel(
         members.count, members.status, members.balance_cents, members.energy_cents,
-        members.contribution_milli, members.new_money_cents, members.goods_cents,
-        _key(sim, rng.STREAM_PURCHASE), _key(sim, rng.STREAM_BASKET), _key(sim, rng.STREAM_MERCHANT),
-        rules.purchase_probability_per_day, rules.price_table,
-        rules.repurchase_max_ppm, rules.energy_multiple_ppm, rules.contribution_unit_price_cents,
-        merchants.concession_ppm, merchants.count, rules.pool_share_ppm,
+        members.contribution_milli, members.new_money_cents, members.goods_cents, members.level,
+        members.rights, members.queue_position, _purchase_keys(sim), sim.buy_probability,
+        rules.price_table, rules.gift_probability, rules.gift_cdf, rules.tier_price_cents,
+        rules.tier_multiple_ppm, rules.tier_contribution_ppm, rules.tier_level, rules.level_contribution_ppm,
+        rules.repurchase_max_ppm, rules.contribution_unit_price_cents, merchant_ids, merchant_cdf,
+        merchants.concession_ppm, rules.pool_share_ppm, rules.honorary_share_ppm,
+        rules.right_price_cents if rules.release_rule == "linear" else 0, rules.release_rule == "queue",
         merchant_sales, totals,
     )
     day = totals.sum(axis=0)
-    merchants.sales_cents[: merchants.count] += merchant_sales.sum(axis=0)
-    sales = int(day[purchase_totals.SALES])
-    concession = int(day[purchase_totals.CONCESSION])
-    ledger.post(Account.OUTSIDE_WORLD, Account.PLATFORM_MARGIN, day[purchase_totals.NEW_MONEY], "purchase_new_money")
-    ledger.post(Account.MEMBER_BALANCES, Account.PLATFORM_MARGIN, day[purchase_totals.REPURCHASED], "purchase_from_balance")
+    sim.merchant_sales_today = merchant_sales.sum(axis=0)
+    merchants.view("sales_cents")[:] += sim.merchant_sales_today
+    sales = int(day[purchase_columns.SALES])
+    concession = int(day[purchase_columns.CONCESSION])
+    ledger.post(Account.OUTSIDE_WORLD, Account.PLATFORM_MARGIN, day[purchase_columns.NEW_MONEY], "purchase_new_money")
+    ledger.post(Account.MEMBER_BALANCES, Account.PLATFORM_MARGIN, day[purchase_columns.REPURCHASED], "purchase_from_balance")
     ledger.post(Account.PLATFORM_MARGIN, Account.MERCHANTS_PAYABLE, sales - concession, "merchant_share")
-    ledger.post(Account.PLATFORM_MARGIN, Account.DIVIDEND_POOL, day[purchase_totals.POOL_INFLOW], "pool_inflow")
+    ledger.post(Account.PLATFORM_MARGIN, Account.DIVIDEND_POOL, day[purchase_columns.POOL_INFLOW], "pool_inflow")
+    ledger.post(Account.PLATFORM_MARGIN, Account.HONORARY_POOL, day[purchase_columns.HONORARY_INFLOW], "honorary_inflow")
     merchant_paid = min(ledger.balance(Account.MERCHANTS_PAYABLE), ledger.platform_cash())
     ledger.post(Account.MERCHANTS_PAYABLE, Account.MERCHANTS, merchant_paid, "merchant_payment")
 
-    energy_granted = int(day[purchase_totals.ENERGY_GRANTED])
+    energy_granted = int(day[purchase_columns.ENERGY_GRANTED])
     sim.energy_outstanding_cents += energy_granted
     sim.promised_cents += energy_granted
-    sim.new_money_total_cents += int(day[purchase_totals.NEW_MONEY])
+    sim.new_money_total_cents += int(day[purchase_columns.NEW_MONEY])
     sim.sales_total_cents += sales
-    sim.contribution_total_milli += int(day[purchase_totals.CONTRIBUTION_ADDED])
-    sim.members_in_dividend += int(day[purchase_totals.DIVIDEND_ENTRIES])
+    sim.contribution_total_milli += int(day[purchase_columns.CONTRIBUTION_ADDED])
+    sim.members_in_dividend += int(day[purchase_columns.DIVIDEND_ENTRIES])
     sim.today.update(
-        purchases=int(day[purchase_totals.PURCHASES]),
+        purchases=int(day[purchase_columns.PURCHASES]),
+        gift_purchases=int(day[purchase_columns.GIFT_PURCHASES]),
         sales_cents=sales,
-        new_money_cents=int(day[purchase_totals.NEW_MONEY]),
-        repurchased_cents=int(day[purchase_totals.REPURCHASED]),
+        gift_sales_cents=int(day[purchase_columns.GIFT_SALES]),
+        new_money_cents=int(day[purchase_columns.NEW_MONEY]),
+        repurchased_cents=int(day[purchase_columns.REPURCHASED]),
         concession_cents=concession,
-        pool_inflow_cents=int(day[purchase_totals.POOL_INFLOW]),
+        pool_inflow_cents=int(day[purchase_columns.POOL_INFLOW]),
+        honorary_inflow_cents=int(day[purchase_columns.HONORARY_INFLOW]),
         energy_granted_cents=energy_granted,
         merchant_paid_cents=merchant_paid,
     )
 
 
-def release(sim) -> None:
-    """Phase 5, rule `pool` (A): the day's share of the dividend pool, split by contribution."""
-    rules, members, ledger = sim.rules, sim.members, sim.ledger
-    budget = ledger.balance(Account.DIVIDEND_POOL) * rules.pool_release_ppm // PPM
-    if budget > MAX_RELEASE_BUDGET_CENTS:
-        raise OverflowError(f"day {sim.day}: release budget {budget} cents exceeds the fixed-point range")
-    unit_value_scaled = 0
-    released = exits = 0
-    if sim.contribution_total_milli > 0:
-        unit_value_scaled = budget * UNIT_VALUE_SCALE // sim.contribution_total_milli
-        totals = _totals(release_pool.N_TOTALS)
-        release_pool_kernel(
-            members.count, members.contribution_milli, members.energy_cents, members.balance_cents,
-            unit_value_scaled, totals,
+def referrals(sim) -> None:
+    """Phase 3b: today's purchases credit the buyers' uplines (team sales, referral
+    contribution, cash rewards paid from the platform's margin)."""
+    rules, members = sim.rules, sim.members
+    credited = rewards = 0
+    if rules.referral_generations > 0:
+        totals = _totals(referral_columns.N_UPLINE_TOTALS, 1)
+        credit_uplines_kernel(
+            members.count, members.status, members.level, members.referrer, members.contribution_milli,
+            members.balance_cents, members.team_sales_cents, _purchase_keys(sim),
+            sim.buy_probability, rules.price_table, rules.gift_probability, rules.gift_cdf,
+            rules.tier_price_cents, rules.tier_contribution_ppm, rules.level_contribution_ppm,
+            rules.contribution_unit_price_cents, bool(sim.merchants.view("active").any()),
+            rules.level_generations, rules.referral_contribution_ppm, rules.referral_cash_ppm, totals,
         )
-        day = totals.sum(axis=0)
-        released = int(day[release_pool.RELEASED])
-        exits = int(day[release_pool.EXITS])
-        sim.contribution_total_milli -= int(day[release_pool.CONTRIBUTION_REMOVED])
-        sim.members_in_dividend -= exits
+        credited = int(totals[0, referral_columns.CONTRIBUTION_CREDITED])
+        rewards = int(totals[0, referral_columns.CASH_REWARDS])
+        sim.members_in_dividend += int(totals[0, referral_columns.DIVIDEND_ENTRIES])
+        sim.contribution_total_milli += credited
+        sim.ledger.post(Account.PLATFORM_MARGIN, Account.MEMBER_BALANCES, rewards, "referral_reward")
+    sim.today.update(referral_contribution_milli=credited, referral_rewards_cents=rewards)
+
+
+def levels(sim) -> None:
+    """Phase 4: identity upgrades; counts active members per level for the honorary pool."""
+    rules, members = sim.rules, sim.members
+    level_counts = _totals(len(rules.level_honorary_weight_ppm))
+    totals = _totals(level_columns.N_LEVEL_TOTALS)
+    levels_kernel(
+        members.count, members.status, members.level, members.goods_cents, members.direct_referrals,
+        members.team_sales_cents, rules.level_min_goods_cents,
+        rules.level_min_direct_referrals, rules.level_min_team_sales_cents, level_counts, totals,
+    )
+    sim.level_counts = level_counts.sum(axis=0)
+    sim.today.update(
+        level_upgrades=int(totals[:, level_columns.UPGRADES].sum()),
+        members_with_level=int(sim.level_counts[1:].sum()),
+    )
+
+
+def _release_pool_or_emission(sim, budget_cents: int, totals: np.ndarray) -> int:
+    """Split ``budget_cents`` by contribution (rules A and B); returns the unit value (scaled)."""
+    members = sim.members
+    if sim.contribution_total_milli == 0:
+        return 0
+    unit_value_scaled = _unit_value_scaled(sim, budget_cents, sim.contribution_total_milli)
+    release_split_kernel(members.count, members.contribution_milli, members.energy_cents,
+                         members.balance_cents, unit_value_scaled, totals)
+    return unit_value_scaled
+
+
+def _release_queue(sim, totals: np.ndarray) -> None:
+    """Rule F: members who entered today join the back of the queue; the pool pays the front."""
+    members = sim.members
+    positions = members.view("queue_position")
+    entrants = np.flatnonzero(positions == QUEUE_PENDING)
+    sim.queue.extend(entrants, positions)
+    sim.queue.head = queue_kernel(
+        sim.queue.members, sim.queue.head, members.queue_position, members.contribution_milli,
+        members.energy_cents, members.balance_cents, sim.ledger.balance(Account.DIVIDEND_POOL), totals,
+    )
+    sim.queue.compact(positions)
+
+
+def release(sim) -> None:
+    """Phase 5: the day's dividends by the scenario's release rule. Rules A (`pool`) and F
+    (`queue`) pay only what the pool holds; B, C and D pay what they promise, the pool first
+    and the platform's own money the rest."""
+    rules, members, ledger = sim.rules, sim.members, sim.ledger
+    totals = _totals(release_columns.N_TOTALS)
+    pool = ledger.balance(Account.DIVIDEND_POOL)
+    unit_value_scaled = 0
+    sim.contingent_before_release_cents = sim.energy_outstanding_cents
+    if rules.release_rule == "pool":
+        unit_value_scaled = _release_pool_or_emission(sim, pool * rules.pool_release_ppm // PPM, totals)
+    elif rules.release_rule == "emission":
+        unit_value_scaled = _release_pool_or_emission(sim, rules.emission_cents_per_day, totals)
+    elif rules.release_rule == "fixed_rate":
+        fixed_rate_kernel(members.count, members.contribution_milli, members.energy_cents,
+                          members.balance_cents, rules.fixed_rate_ppm, totals)
+    elif rules.release_rule == "linear":
+        linear_kernel(members.count, members.contribution_milli, members.energy_cents, members.balance_cents,
+                      members.rights, rules.right_payment_cents_per_day, totals)
+    else:
+        _release_queue(sim, totals[:1])
+    day = totals.sum(axis=0)
+    released = int(day[release_columns.RELEASED])
+    top_up = max(released - pool, 0)
+    ledger.post(Account.PLATFORM_MARGIN, Account.DIVIDEND_POOL, top_up, "platform_top_up")
     ledger.post(Account.DIVIDEND_POOL, Account.MEMBER_BALANCES, released, "release")
     sim.energy_outstanding_cents -= released
     sim.released_cents += released
+    sim.contribution_total_milli -= int(day[release_columns.CONTRIBUTION_REMOVED])
+    sim.members_in_dividend -= int(day[release_columns.DIVIDEND_EXITS])
     sim.today.update(
         released_cents=released,
-        exits=exits,
+        platform_top_up_cents=top_up,
+        exits=int(day[release_columns.EXITS]),
         unit_value=unit_value_scaled * 1000 / UNIT_VALUE_SCALE,  # cents per contribution unit
     )
+
+
+def honorary(sim) -> None:
+    """Phase 6: the honorary pool's daily share is split among members at level ≥ 1 by
+    level weight."""
+    rules, members, ledger = sim.rules, sim.members, sim.ledger
+    budget = ledger.balance(Account.HONORARY_POOL) * rules.honorary_release_ppm // PPM
+    total_weight = int((sim.level_counts * rules.level_honorary_weight_ppm).sum())
+    paid = 0
+    if budget > 0 and total_weight > 0:
+        totals = _totals(level_columns.N_HONORARY_TOTALS)
+        honorary_kernel(members.count, members.status, members.level, members.balance_cents,
+                        rules.level_honorary_weight_ppm, _unit_value_scaled(sim, budget, total_weight), totals)
+        paid = int(totals.sum())
+    ledger.post(Account.HONORARY_POOL, Account.MEMBER_BALANCES, paid, "honorary_dividend")
+    sim.today["honorary_paid_cents"] = paid
 
 
 def pay_queue(sim) -> None:
@@ -131,7 +279,7 @@ def pay_queue(sim) -> None:
     if queued == 0:
         return
     cash = ledger.platform_cash()
-    totals = _totals(withdrawal_totals.N_PAYMENT_TOTALS)
+    totals = _totals(withdrawal_columns.N_PAYMENT_TOTALS)
     arrays = (members.queued_cents, members.queued_since_day, members.withdrawn_cents)
     if cash >= queued:
         pay_all_kernel(members.count, *arrays, rules.withdrawal_fee_ppm, totals)
@@ -147,13 +295,14 @@ def pay_queue(sim) -> None:
 
 def _post_payments(sim, day_totals: np.ndarray) -> None:
     """Post paid withdrawals: the net to the members, the fee to the platform."""
-    fees = int(day_totals[withdrawal_totals.FEES])
-    paid_net = int(day_totals[withdrawal_totals.PAID_GROSS]) - fees
-    sim.ledger.post(Account.WITHDRAWAL_QUEUE, Account.OUTSIDE_WORLD, paid_net, "withdrawal_payment")
+    fees = int(day_totals[withdrawal_columns.FEES])
+    paid_gross = int(day_totals[withdrawal_columns.PAID_GROSS])
+    sim.ledger.post(Account.WITHDRAWAL_QUEUE, Account.OUTSIDE_WORLD, paid_gross - fees, "withdrawal_payment")
     sim.ledger.post(Account.WITHDRAWAL_QUEUE, Account.WITHDRAWAL_FEES, fees, "withdrawal_fee")
-    sim.today["withdrawn_cents"] += paid_net
+    sim.today["withdrawn_cents"] += paid_gross - fees
     sim.today["withdrawal_fees_cents"] += fees
-    sim.withdrawn_total_cents += paid_net
+    sim.withdrawn_gross_today_cents += paid_gross
+    sim.withdrawn_total_cents += paid_gross - fees
 
 
 def _settle_requests(sim, day_totals: np.ndarray, requested_column: int, reason: str) -> None:
@@ -169,42 +318,60 @@ def _can_pay_now(sim) -> bool:
 
 
 def withdrawals(sim) -> None:
-    """Phase 7: members ask to withdraw part of their balance; the queue is paid."""
+    """Phase 7: members ask to withdraw part of their balance (more often during a bank
+    run); the queue is paid."""
     rules, members = sim.rules, sim.members
-    sim.today.update(withdrawn_cents=0, withdrawal_fees_cents=0)
-    totals = _totals(withdrawal_totals.N_REQUEST_TOTALS)
+    probability = sentiment.withdrawal_probability(sim.mood, rules)
+    sim.today.update(withdrawn_cents=0, withdrawal_fees_cents=0, withdrawal_probability=probability)
+    sim.withdrawn_gross_today_cents = 0
+    totals = _totals(withdrawal_columns.N_REQUEST_TOTALS)
     request_kernel(
         members.count, members.status, members.balance_cents, members.queued_cents,
         members.queued_since_day, members.withdrawn_cents, _key(sim, rng.STREAM_WITHDRAW),
-        rules.withdrawal_probability_per_day, rules.withdrawal_share_ppm,
-        rules.min_withdrawal_cents, rules.withdrawal_fee_ppm, sim.day, _can_pay_now(sim), totals,
-    )
-    day = totals.sum(axis=0)
-    sim.today.update(
-        withdrawal_requests=int(day[withdrawal_totals.REQUESTS]),
-        withdrawal_requested_cents=int(day[withdrawal_totals.REQUESTED]),
-    )
-    _settle_requests(sim, day, withdrawal_totals.REQUESTED, "withdrawal_request")
-
-
-def churn_phase(sim) -> None:
-    """Phase 8: members leave; each leaver asks for the whole balance, paid if cash allows."""
-    rules, members = sim.rules, sim.members
-    totals = _totals(churn.N_TOTALS)
-    churn_kernel(
-        members.count, members.status, members.balance_cents, members.energy_cents,
-        members.contribution_milli, members.queued_cents, members.queued_since_day,
-        members.withdrawn_cents, _key(sim, rng.STREAM_CHURN), rules.churn_probability_per_day,
+        probability, rules.withdrawal_share_ppm, rules.min_withdrawal_cents,
         rules.withdrawal_fee_ppm, sim.day, _can_pay_now(sim), totals,
     )
     day = totals.sum(axis=0)
-    leavers = int(day[churn.LEAVERS])
+    sim.today.update(
+        withdrawal_requests=int(day[withdrawal_columns.REQUESTS]),
+        withdrawal_requested_cents=int(day[withdrawal_columns.REQUESTED]),
+    )
+    _settle_requests(sim, day, withdrawal_columns.REQUESTED, "withdrawal_request")
+
+
+def churn(sim) -> None:
+    """Phase 8: members leave (more when the yield falls and withdrawals fail); each leaver
+    asks for the whole balance, paid if cash allows."""
+    rules, members = sim.rules, sim.members
+    probability = sentiment.churn_probability(sim.mood, rules)
+    totals = _totals(churn_columns.N_TOTALS)
+    churn_kernel(
+        members.count, members.status, members.balance_cents, members.energy_cents,
+        members.contribution_milli, members.queued_cents, members.queued_since_day,
+        members.withdrawn_cents, _key(sim, rng.STREAM_CHURN), probability,
+        rules.withdrawal_fee_ppm, sim.day, _can_pay_now(sim), totals,
+    )
+    day = totals.sum(axis=0)
+    leavers = int(day[churn_columns.LEAVERS])
     sim.members_active -= leavers
-    sim.energy_outstanding_cents -= int(day[churn.ENERGY_FORFEITED])
-    sim.contribution_total_milli -= int(day[churn.CONTRIBUTION_REMOVED])
-    sim.members_in_dividend -= int(day[churn.DIVIDEND_LEAVERS])
-    sim.today["churned"] = leavers
-    _settle_requests(sim, day, churn.REQUESTED, "leaver_request")
+    sim.energy_outstanding_cents -= int(day[churn_columns.ENERGY_FORFEITED])
+    sim.contribution_total_milli -= int(day[churn_columns.CONTRIBUTION_REMOVED])
+    sim.members_in_dividend -= int(day[churn_columns.DIVIDEND_LEAVERS])
+    sim.today.update(churned=leavers, churn_probability=probability)
+    _settle_requests(sim, day, churn_columns.REQUESTED, "leaver_request")
+
+
+def merchants(sim) -> None:
+    """Phase 8b: merchants remember their sales and leave when sales fall too low or when the
+    platform has owed them money for too long."""
+    rules, ledger = sim.rules, sim.ledger
+    merchant_rules.remember_sales(sim.merchants, rules, sim.merchant_sales_today)
+    left = merchant_rules.leave_for_low_sales(sim.merchants, rules, sim.day)
+    sim.merchants_unpaid_days = sim.merchants_unpaid_days + 1 if ledger.balance(Account.MERCHANTS_PAYABLE) > 0 else 0
+    if sim.merchants_unpaid_days >= rules.unpaid_patience_days:
+        left += merchant_rules.leave_by_draw(sim.merchants, rules, rules.unpaid_exit_probability_per_day,
+                                             sim.day, rng.STREAM_MERCHANT_EXIT)
+    sim.today["merchants_left"] += left
 
 
 def platform(sim) -> None:
@@ -215,10 +382,10 @@ def platform(sim) -> None:
     ledger.post(Account.PLATFORM_MARGIN, Account.OUTSIDE_WORLD, costs_paid, "operating_costs")
     waiting, oldest_request_day = 0, NO_DAY
     if ledger.balance(Account.WITHDRAWAL_QUEUE) > 0:
-        totals = _totals(withdrawal_totals.N_PENDING_TOTALS)
+        totals = _totals(withdrawal_columns.N_PENDING_TOTALS)
         pending_kernel(members.count, members.queued_cents, members.queued_since_day, totals)
-        waiting = int(totals[:, withdrawal_totals.PENDING_MEMBERS].sum())
-        started = totals[:, withdrawal_totals.OLDEST_REQUEST_DAY]
+        waiting = int(totals[:, withdrawal_columns.PENDING_MEMBERS].sum())
+        started = totals[:, withdrawal_columns.OLDEST_REQUEST_DAY]
         oldest_request_day = int(started[started != NO_DAY].min())
     insolvent = oldest_request_day != NO_DAY and sim.day - oldest_request_day >= rules.insolvency_grace_days
     if insolvent and sim.collapse_day is None:
@@ -228,3 +395,15 @@ def platform(sim) -> None:
         failed_withdrawals=waiting,
         insolvent=insolvent,
     )
+
+
+def remember_the_day(sim) -> None:
+    """Fold the day's yield and unpaid share of withdrawals into members' mood."""
+    paid = sim.today["released_cents"] + sim.today["honorary_paid_cents"]
+    base = sim.contingent_before_release_cents
+    unpaid = sim.ledger.balance(Account.WITHDRAWAL_QUEUE)
+    due = unpaid + sim.withdrawn_gross_today_cents
+    yield_today = paid / base if base > 0 else sim.mood.yield_per_day
+    unpaid_share = unpaid / due if due > 0 else 0.0
+    sentiment.remember(sim.mood, sim.rules, yield_today, unpaid_share)
+    sim.today.update(yield_per_day=yield_today, unpaid_share=unpaid_share)

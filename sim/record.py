@@ -10,15 +10,22 @@ from sim.ledger import Account
 from sim.types import PPM
 
 DAILY_COLUMNS = (
-    "day", "members_total", "members_active", "members_in_dividend", "merchants_active",
-    "arrivals", "churned", "purchases", "sales_cents", "new_money_cents", "repurchased_cents",
-    "concession_cents", "merchant_paid_cents", "pool_inflow_cents", "pool_balance_cents",
-    "energy_granted_cents", "released_cents", "exits", "unit_value",
-    "withdrawal_requests", "withdrawal_requested_cents", "withdrawn_cents", "withdrawal_fees_cents",
-    "withdrawals_unpaid_cents", "failed_withdrawals", "operating_costs_cents",
-    "platform_cash_cents", "platform_own_funds_cents", "hard_liabilities_cents",
+    "day", "members_total", "members_active", "members_in_dividend", "members_with_level",
+    "merchants_active", "merchants_joined", "merchants_left",
+    "arrivals", "referred", "churned", "attractiveness", "churn_probability",
+    "purchases", "gift_purchases", "sales_cents", "gift_sales_cents", "new_money_cents",
+    "repurchased_cents", "concession_cents", "merchant_paid_cents",
+    "pool_inflow_cents", "pool_balance_cents", "platform_top_up_cents",
+    "honorary_inflow_cents", "honorary_paid_cents", "honorary_pool_balance_cents",
+    "referral_contribution_milli", "referral_rewards_cents", "level_upgrades",
+    "energy_granted_cents", "released_cents", "exits", "unit_value", "yield_per_day",
+    "withdrawal_probability", "withdrawal_requests", "withdrawal_requested_cents", "withdrawn_cents",
+    "withdrawal_fees_cents", "withdrawals_unpaid_cents", "failed_withdrawals", "unpaid_share",
+    "operating_costs_cents", "platform_cash_cents", "platform_own_funds_cents", "hard_liabilities_cents",
     "contingent_liabilities_cents", "coverage_ratio", "coverage_ratio_all", "insolvent",
 )
+FLOAT_COLUMNS = ("attractiveness", "churn_probability", "unit_value", "yield_per_day",
+                 "withdrawal_probability", "unpaid_share", "coverage_ratio", "coverage_ratio_all")
 
 
 def ratio(numerator: int, denominator: int) -> float:
@@ -38,8 +45,9 @@ def daily_row(sim) -> dict:
         members_total=sim.members.count,
         members_active=sim.members_active,
         members_in_dividend=sim.members_in_dividend,
-        merchants_active=sim.merchants.count,
+        merchants_active=int(sim.merchants.view("active").sum()),
         pool_balance_cents=ledger.balance(Account.DIVIDEND_POOL),
+        honorary_pool_balance_cents=ledger.balance(Account.HONORARY_POOL),
         withdrawals_unpaid_cents=ledger.balance(Account.WITHDRAWAL_QUEUE),
         platform_cash_cents=cash,
         platform_own_funds_cents=ledger.balance(Account.PLATFORM_MARGIN) + ledger.balance(Account.WITHDRAWAL_FEES),

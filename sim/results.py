@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.record import DAILY_COLUMNS, member_net_cents
+from sim.record import DAILY_COLUMNS, FLOAT_COLUMNS, member_net_cents
 from sim.params import Scenario
 from sim.scenario import load_scenario, to_toml
 
@@ -62,8 +62,7 @@ def build_manifest(scenario_digest: str, seed: int, threads: int, wall_seconds: 
 def daily_frame(rows: list[dict]) -> pd.DataFrame:
     """The daily rows as a DataFrame with fixed column order and dtypes."""
     frame = pd.DataFrame(rows, columns=list(DAILY_COLUMNS))
-    floats = ("unit_value", "coverage_ratio", "coverage_ratio_all")
-    types = {column: ("float64" if column in floats else "int64") for column in DAILY_COLUMNS}
+    types = {column: ("float64" if column in FLOAT_COLUMNS else "int64") for column in DAILY_COLUMNS}
     types["insolvent"] = "bool"
     return frame.astype(types)
 
@@ -79,6 +78,9 @@ def build_members_frame(members, goods_value_ppm: int) -> pd.DataFrame:
         "balance_cents": members.view("balance_cents"),
         "queued_cents": members.view("queued_cents"),
         "energy_cents": members.view("energy_cents"),
+        "level": members.view("level"),
+        "referrer": members.view("referrer"),
+        "direct_referrals": members.view("direct_referrals"),
         "net_cents": member_net_cents(members, goods_value_ppm),
     })
 

@@ -24,6 +24,12 @@ STREAM_BASKET = 3
 STREAM_MERCHANT = 4
 STREAM_WITHDRAW = 5
 STREAM_CHURN = 6
+STREAM_GIFT = 7
+STREAM_REFERRER_PICK = 8
+STREAM_REFERRER_COPY = 9
+STREAM_MERCHANT_JOIN = 10
+STREAM_MERCHANT_EXIT = 11
+STREAM_MERCHANT_EXODUS = 12
 
 
 def mix64_py(z: int) -> int:
@@ -54,6 +60,15 @@ def uniform(key, index):
     z = (z ^ (z >> np.uint64(27))) * np.uint64(MIX_MULT_2)
     z = z ^ (z >> np.uint64(31))
     return float(np.int64(z >> np.uint64(11))) * TWO_POW_MINUS_53  # int64 -> double is one instruction
+
+
+@njit(cache=True)
+def uniform_array(key, first, count):
+    """Draws ``uniform(key, i)`` for i in [first, first + count) as a float64 array."""
+    out = np.empty(count)
+    for offset in range(count):
+        out[offset] = uniform(key, first + offset)
+    return out
 
 
 def replicate_seed(base_seed: int, replicate: int) -> int:

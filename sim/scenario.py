@@ -18,6 +18,8 @@ from pydantic import ValidationError
 from sim.params import Scenario
 
 OVERRIDE_ORIGIN = "--set"
+FIXED_FOR_THE_RUN = ("name", "description", "run", "events")
+"""Top-level parts of a scenario that an event cannot change."""
 
 
 class ScenarioError(Exception):
@@ -133,11 +135,38 @@ def load_scenario(
     data = _read_chain(path, origins)
     data.setdefault("name", path.stem)
     data = _apply_overrides(data, overrides, origins)
+    top_file = str(path.resolve())
     try:
-        return Scenario.model_validate(data)
+        scenario = Scenario.model_validate(data)
     except ValidationError as err:
-        top_file = str(path.resolve())
         raise ScenarioError([_describe(e, origins, top_file) for e in err.errors()]) from None
+    _check_events(scenario, top_file)
+    return scenario
+
+
+def _check_events(scenario: Scenario, origin: str) -> None:
+    """Every event's changes must name fields that can change mid-run, with valid values."""
+    problems = []
+    for index, event in enumerate(scenario.events):
+        for key in event.set:
+            if key.split(".")[0] in FIXED_FOR_THE_RUN:
+                problems.append(f"{origin}: events.{index}.set.{key}: cannot change during a run")
+        try:
+            replace(scenario, event.set)
+        except ScenarioError as err:
+            problems += [f"{origin}: events.{index}.set: {p.removeprefix(OVERRIDE_ORIGIN + ': ')}"
+                         for p in err.problems]
+    if problems:
+        raise ScenarioError(problems)
+
+
+def scenario_on_day(scenario: Scenario, day: int) -> Scenario:
+    """The scenario in force on ``day``: the changes of every event up to that day, in order."""
+    overrides: dict[str, Any] = {}
+    for event in scenario.events:
+        if event.day <= day:
+            overrides.update(event.set)
+    return replace(scenario, overrides) if overrides else scenario
 
 
 def replace(scenario: Scenario, overrides: Mapping[str, Any]) -> Scenario:

@@ -7,7 +7,7 @@ Platform-level money lives in the ledger (``sim.ledger``), not here.
 
 import numpy as np
 
-from sim.types import DAY_DTYPE, MONEY_DTYPE, NO_DAY, STATUS_ACTIVE, STATUS_DTYPE
+from sim.types import DAY_DTYPE, MONEY_DTYPE, NO_DAY, QUEUE_NONE, STATUS_ACTIVE, STATUS_DTYPE
 
 GROWTH_FACTOR_NUM, GROWTH_FACTOR_DEN = 3, 2
 """Capacity grows by half when full: spare room stays below a third of the table."""
@@ -24,12 +24,20 @@ MEMBER_FIELDS = {
     "new_money_cents": (MONEY_DTYPE, 0),  # cumulative money paid in from outside
     "goods_cents": (MONEY_DTYPE, 0),  # cumulative price of the goods bought
     "withdrawn_cents": (MONEY_DTYPE, 0),  # cumulative cash received, net of fees
+    "level": (np.int8, 0),  # identity level, 0 = none
+    "referrer": (np.int32, -1),  # index of the member who referred this one, -1 = none
+    "direct_referrals": (np.int32, 0),
+    "team_sales_cents": (MONEY_DTYPE, 0),  # cumulative purchases of the downline within G generations
+    "rights": (np.int32, 0),  # `linear` rule: live rights
+    "queue_position": (np.int32, QUEUE_NONE),  # `queue` rule: place in the payout queue
 }
 
 MERCHANT_FIELDS = {
     "concession_ppm": (np.int64, 0),
     "sales_cents": (MONEY_DTYPE, 0),  # cumulative sales
+    "recent_sales_cents": (MONEY_DTYPE, 0),  # moving average of daily sales
     "join_day": (DAY_DTYPE, 0),
+    "active": (np.int8, 1),
 }
 
 
@@ -85,3 +93,42 @@ def new_members(capacity: int) -> Population:
 def new_merchants(capacity: int) -> Population:
     """An empty merchant table with room for ``capacity`` merchants."""
     return Population(MERCHANT_FIELDS, capacity)
+
+
+class PayoutQueue:
+    """The `queue` rule's line: member indices in order of entry, from ``head`` on.
+
+    An entry is live while ``queue_position[member]`` equals its place in the line; a
+    member who leaves or re-enters leaves a stale entry behind, skipped when reached.
+    """
+
+    def __init__(self, capacity: int = 1024):
+        self._line = np.empty(capacity, dtype=np.int64)
+        self.length = 0
+        self.head = 0
+
+    @property
+    def members(self) -> np.ndarray:
+        """The line so far (entries before ``head`` are done)."""
+        return self._line[: self.length]
+
+    def extend(self, entrants: np.ndarray, queue_position: np.ndarray) -> None:
+        """Put ``entrants`` (in member index order) at the back of the line."""
+        needed = self.length + entrants.shape[0]
+        if needed > self._line.shape[0]:
+            grown = np.empty(max(needed, 2 * self._line.shape[0]), dtype=np.int64)
+            grown[: self.length] = self.members
+            self._line = grown
+        self._line[self.length: needed] = entrants
+        queue_position[entrants] = np.arange(self.length, needed)
+        self.length = needed
+
+    def compact(self, queue_position: np.ndarray) -> None:
+        """Drop the entries before ``head`` once they are most of the line."""
+        if self.head == 0 or 2 * self.head < self.length:
+            return
+        live = self._line[self.head: self.length].copy()
+        self._line[: live.shape[0]] = live
+        self.length = live.shape[0]
+        queue_position[queue_position >= 0] -= self.head
+        self.head = 0

@@ -31,3 +31,8 @@ STATUS_CHURNED = 1
 def share_to_ppm(share: float) -> int:
     """Convert a share or multiple given as a float into integer parts per million."""
     return int(round(share * PPM))
+
+QUEUE_NONE = -1
+"""`queue` rule: the member is not waiting in the payout queue."""
+QUEUE_PENDING = -2
+"""`queue` rule: the member entered the payout queue today and gets a place at release."""

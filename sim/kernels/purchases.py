@@ -1,11 +1,19 @@
-"""Purchases with their accrual: who buys, what it costs, how it is paid, which merchant
-sells it, and the energy and contribution it earns."""
+"""Purchases with their accrual: who buys, what (an ordinary product or a gift package),
+how it is paid, which merchant sells it, and the energy and contribution it earns."""
 
+import numpy as np
 from numba import njit, prange
 
 from sim.kernels.chunks import chunk_bounds
 from sim.rng import uniform
-from sim.types import MILLI_UNITS_PER_UNIT, PPM, STATUS_ACTIVE
+from sim.types import MILLI_UNITS_PER_UNIT, PPM, QUEUE_PENDING, STATUS_ACTIVE
+
+# indices of the day's keys
+KEY_BUY = 0
+KEY_BASKET = 1
+KEY_GIFT = 2
+KEY_MERCHANT = 3
+N_KEYS = 4
 
 # columns of ``totals``
 PURCHASES = 0
@@ -14,65 +22,97 @@ NEW_MONEY = 2
 REPURCHASED = 3
 CONCESSION = 4
 POOL_INFLOW = 5
-ENERGY_GRANTED = 6
-CONTRIBUTION_ADDED = 7
-DIVIDEND_ENTRIES = 8
-N_TOTALS = 9
+HONORARY_INFLOW = 6
+ENERGY_GRANTED = 7
+CONTRIBUTION_ADDED = 8
+DIVIDEND_ENTRIES = 9
+GIFT_PURCHASES = 10
+GIFT_SALES = 11
+N_TOTALS = 12
+
+
+@njit(cache=True, inline="always")
+def draw_purchase(i, keys, buy_probability, price_table, gift_probability, gift_cdf, tier_price):
+    """Member i's purchase today as (price in cents, tier): tier 0 is an ordinary product,
+    k ≥ 1 gift tier k, and -1 means no purchase (price 0)."""
+    if uniform(keys[KEY_BUY], i) >= buy_probability:
+        return 0, -1
+    draw = uniform(keys[KEY_BASKET], i)
+    if gift_probability > 0.0 and uniform(keys[KEY_GIFT], i) < gift_probability:
+        tier = np.searchsorted(gift_cdf, draw, side="right") + 1
+        return tier_price[tier], tier
+    return price_table[int(draw * price_table.shape[0])], 0
+
+
+@njit(cache=True, inline="always")
+def purchase_contribution(price, tier, level, unit_price_cents, tier_contribution_ppm, level_contribution_ppm):
+    """Contribution (milli-units) a purchase earns: price / unit price, times the tier's
+    weight, times the buyer's level multiplier, each step floored."""
+    units = price * MILLI_UNITS_PER_UNIT // unit_price_cents
+    units = units * tier_contribution_ppm[tier] // PPM
+    return units * level_contribution_ppm[level] // PPM
 
 
 @njit(parallel=True, cache=True)
 def purchase_kernel(
-    n, status, balance, energy, contribution, new_money, goods,
-    buy_key, basket_key, merchant_key, buy_probability, price_table,
-    repurchase_max_ppm, energy_multiple_ppm, contribution_unit_price_cents,
-    merchant_concession_ppm, n_merchants, pool_share_ppm,
+    n, status, balance, energy, contribution, new_money, goods, level, rights, queue_position,
+    keys, buy_probability, price_table, gift_probability, gift_cdf,
+    tier_price, tier_multiple_ppm, tier_contribution_ppm, tier_level, level_contribution_ppm,
+    repurchase_max_ppm, unit_price_cents, merchant_ids, merchant_cdf, merchant_concession_ppm,
+    pool_share_ppm, honorary_share_ppm, right_price_cents, mark_queue_entries,
     merchant_sales, totals,
 ):
-    """Each active member buys once with ``buy_probability``.
+    """Each active member buys at most once (see ``draw_purchase``); nothing is bought when
+    ``merchant_ids`` is empty.
 
-    The price is ``price_table[floor(u * len(price_table))]``; up to
-    ``repurchase_max_ppm`` of it comes from the balance, the rest is new money. The
-    merchant is drawn uniformly; its concession and the pool share are floors of the
-    price. Energy grows by price × multiple, contribution by price / unit price (in
-    milli-units); a member whose contribution was zero (re-)enters the dividend.
-    Per-merchant sales go to ``merchant_sales[chunk, merchant]``.
+    Up to ``repurchase_max_ppm`` of the price comes from the balance, the rest is new
+    money. A gift package lifts the buyer's level to at least its tier's level. Energy
+    grows by price × the tier's multiple, contribution by ``purchase_contribution``;
+    ``right_price_cents > 0`` (rule `linear`) adds price // right price rights, and
+    ``mark_queue_entries`` (rule `queue`) marks members whose energy was zero as entering
+    the queue. The merchant is drawn by ``merchant_cdf``; its concession, the dividend and
+    honorary pool shares are floors of the price. Per-merchant sales go to
+    ``merchant_sales[chunk, merchant]``.
     """
     n_chunks = totals.shape[0]
-    table_size = price_table.shape[0]
+    can_buy = merchant_ids.shape[0] > 0
     for chunk in prange(n_chunks):
         lo, hi = chunk_bounds(n, chunk, n_chunks)
-        purchases = sales = new_total = repurchased = 0
-        concession_total = pool_total = energy_total = contribution_total = entries = 0
+        day = np.zeros(N_TOTALS, dtype=np.int64)
         for i in range(lo, hi):
-            if status[i] != STATUS_ACTIVE or uniform(buy_key, i) >= buy_probability:
+            if not can_buy or status[i] != STATUS_ACTIVE:
                 continue
-            price = price_table[int(uniform(basket_key, i) * table_size)]
+            price, tier = draw_purchase(i, keys, buy_probability, price_table, gift_probability, gift_cdf, tier_price)
+            if tier < 0:
+                continue
             from_balance = min(balance[i], price * repurchase_max_ppm // PPM)
             balance[i] -= from_balance
             new_money[i] += price - from_balance
             goods[i] += price
-            merchant = int(uniform(merchant_key, i) * n_merchants)
-            merchant_sales[chunk, merchant] += price
-            energy_added = price * energy_multiple_ppm // PPM
-            contribution_added = price * MILLI_UNITS_PER_UNIT // contribution_unit_price_cents
-            if contribution[i] == 0 and contribution_added > 0:
-                entries += 1
+            level[i] = max(level[i], tier_level[tier])
+            energy_added = price * tier_multiple_ppm[tier] // PPM
+            units = purchase_contribution(price, tier, level[i], unit_price_cents,
+                                          tier_contribution_ppm, level_contribution_ppm)
+            if mark_queue_entries and energy[i] == 0 and energy_added > 0:
+                queue_position[i] = QUEUE_PENDING
+            if contribution[i] == 0 and units > 0:
+                day[DIVIDEND_ENTRIES] += 1
             energy[i] += energy_added
-            contribution[i] += contribution_added
-            purchases += 1
-            sales += price
-            new_total += price - from_balance
-            repurchased += from_balance
-            concession_total += price * merchant_concession_ppm[merchant] // PPM
-            pool_total += price * pool_share_ppm // PPM
-            energy_total += energy_added
-            contribution_total += contribution_added
-        totals[chunk, PURCHASES] = purchases
-        totals[chunk, SALES] = sales
-        totals[chunk, NEW_MONEY] = new_total
-        totals[chunk, REPURCHASED] = repurchased
-        totals[chunk, CONCESSION] = concession_total
-        totals[chunk, POOL_INFLOW] = pool_total
-        totals[chunk, ENERGY_GRANTED] = energy_total
-        totals[chunk, CONTRIBUTION_ADDED] = contribution_total
-        totals[chunk, DIVIDEND_ENTRIES] = entries
+            contribution[i] += units
+            if right_price_cents > 0:
+                rights[i] += price // right_price_cents
+            merchant = merchant_ids[np.searchsorted(merchant_cdf, uniform(keys[KEY_MERCHANT], i), side="right")]
+            merchant_sales[chunk, merchant] += price
+            day[PURCHASES] += 1
+            day[SALES] += price
+            day[NEW_MONEY] += price - from_balance
+            day[REPURCHASED] += from_balance
+            day[CONCESSION] += price * merchant_concession_ppm[merchant] // PPM
+            day[POOL_INFLOW] += price * pool_share_ppm // PPM
+            day[HONORARY_INFLOW] += price * honorary_share_ppm // PPM
+            day[ENERGY_GRANTED] += energy_added
+            day[CONTRIBUTION_ADDED] += units
+            if tier > 0:
+                day[GIFT_PURCHASES] += 1
+                day[GIFT_SALES] += price
+        totals[chunk, :] = day

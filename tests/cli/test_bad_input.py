@@ -14,7 +14,7 @@ BAD_SCENARIOS = {
     "unknown_rule": ('[release]\nrule = "magic"\n', "release.rule: Input should be 'pool'"),
     "broken_toml": ('[run\ndays = 3\n', "TOML: "),
     "impossible_combination": ('[release]\ndividend_pool_share_of_sales = 0.5\n',
-                               "release.dividend_pool_share_of_sales: exceeds merchants.concession_share"),
+                               "release.dividend_pool_share_of_sales: with honorary.pool_share_of_sales"),
 }
 
 

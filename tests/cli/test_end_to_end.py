@@ -8,7 +8,9 @@ import pandas as pd
 import sim
 from sim.record import DAILY_COLUMNS
 from sim.results import RESULT_FILES, load_result
-from tests.conftest import BASELINE, run_cli
+import pytest
+
+from tests.conftest import BASELINE, SHIPPED_SCENARIOS, run_cli
 
 REQUIRED_DAILY = (
     "day", "members_total", "members_active", "merchants_active", "sales_cents", "new_money_cents",
@@ -94,3 +96,11 @@ def test_python_api_saves_and_loads(tmp_path):
     assert again.summary == json.loads(json.dumps(result.summary))
     assert again.scenario == result.scenario
     assert not [p for p in run_dir.parent.iterdir() if p.name.startswith(".")]  # no temporary left
+
+
+@pytest.mark.parametrize("path", SHIPPED_SCENARIOS, ids=lambda p: p.stem)
+def test_every_shipped_scenario_validates_and_runs(tmp_path, path):
+    assert run_cli("validate", path).returncode == 0
+    completed = run_cli("run", path, "--members", 1_000, "--days", 60, "--out", tmp_path)
+    assert completed.returncode == 0, completed.stderr
+    check_run_dir(only_run_dir(tmp_path), 60)

@@ -6,12 +6,16 @@ import pytest
 
 from sim.kernels import N_CHUNKS
 from sim.kernels import churn as churn_columns
+from sim.kernels import levels as level_columns
 from sim.kernels import purchases as purchase_columns
-from sim.kernels import release_pool as release_columns
+from sim.kernels import referrals as referral_columns
+from sim.kernels import release as release_columns
 from sim.kernels import withdrawals as withdrawal_columns
 from sim.kernels.churn import churn_kernel
+from sim.kernels.levels import honorary_kernel, levels_kernel
 from sim.kernels.purchases import purchase_kernel
-from sim.kernels.release_pool import release_pool_kernel
+from sim.kernels.referrals import assign_referrers_kernel, credit_uplines_kernel
+from sim.kernels.release import fixed_rate_kernel, linear_kernel, queue_kernel, release_split_kernel
 from sim.kernels.withdrawals import (
     affordable_gross,
     pay_all_kernel,
@@ -20,8 +24,8 @@ from sim.kernels.withdrawals import (
     pending_kernel,
     request_kernel,
 )
-from sim.rules import price_table
-from sim.types import NO_DAY, PPM, STATUS_ACTIVE, STATUS_CHURNED, UNIT_VALUE_SCALE
+from sim.rules import cumulative_shares, price_table
+from sim.types import NO_DAY, PPM, QUEUE_NONE, STATUS_ACTIVE, STATUS_CHURNED, UNIT_VALUE_SCALE
 from tests.unit import twins
 
 SIZES = (1, 7, 33, 500)
@@ -34,7 +38,14 @@ def random_members(n: int, seed: int) -> dict[str, np.ndarray]:
     gen = np.random.default_rng(seed)
     contribution = gen.integers(0, 50_000, n) * (gen.random(n) < 0.7)
     queued = gen.integers(1, 20_000, n) * (gen.random(n) < 0.3)
+    referrer = np.where(gen.random(n) < 0.8, (gen.random(n) * np.arange(n)).astype(np.int64), -1)
     return {
+        "level": gen.integers(0, 3, n).astype(np.int8),
+        "rights": gen.integers(0, 4, n).astype(np.int32),
+        "queue_position": np.full(n, QUEUE_NONE, dtype=np.int32),
+        "referrer": np.where(np.arange(n) == 0, -1, referrer).astype(np.int32),
+        "direct_referrals": gen.integers(0, 8, n).astype(np.int32),
+        "team_sales": gen.integers(0, 5_000_000, n).astype(np.int64),
         "status": np.where(gen.random(n) < 0.9, STATUS_ACTIVE, STATUS_CHURNED).astype(np.int8),
         "balance": (gen.integers(0, 30_000, n) * (gen.random(n) < 0.6)).astype(np.int64),
         "energy": np.where(contribution > 0, gen.integers(0, 200_000, n), 0).astype(np.int64),
@@ -60,52 +71,171 @@ def totals(n_totals: int) -> np.ndarray:
     return np.zeros((N_CHUNKS, n_totals), dtype=np.int64)
 
 
+def purchase_setup(seed: int, gifts: bool) -> dict:
+    """Draw keys and the day's tables the way the purchases phase builds them."""
+    gen = np.random.default_rng(seed + 100)
+    n_merchants = 13
+    return dict(
+        keys=gen.integers(0, 2**63, 4).astype(np.uint64),
+        probability=0.4,
+        price_table=price_table(8_000, 0.9, 2_000_000),
+        gift_probability=0.3 if gifts else 0.0,
+        gift_cdf=cumulative_shares([0.5, 0.3, 0.2]),
+        tier_price=np.array([0, 200_000, 600_000, 1_800_000], dtype=np.int64),
+        tier_multiple_ppm=np.array([3_000_000, 3_000_000, 3_330_000, 4_440_000], dtype=np.int64),
+        tier_contribution_ppm=np.array([PPM, PPM, 1_200_000, 1_500_000], dtype=np.int64),
+        tier_level=np.array([0, 1, 2, 3], dtype=np.int64),
+        level_contribution_ppm=np.array([PPM, PPM, 1_100_000, 1_200_000], dtype=np.int64),
+        repurchase_ppm=350_000, unit_price=70,
+        merchant_ids=np.flatnonzero(gen.random(n_merchants) < 0.8),
+        concession=gen.integers(100_000, 400_000, n_merchants).astype(np.int64),
+        pool_ppm=90_000, honorary_ppm=30_000,
+    )
+
+
 @pytest.mark.parametrize("n", SIZES)
-@pytest.mark.parametrize("seed", [1, 2])
-def test_purchase_kernel_matches_twin(n, seed):
+@pytest.mark.parametrize("seed, gifts, right_price, mark_queue", [(1, False, 0, False), (2, True, 5_000, True)])
+def test_purchase_kernel_matches_twin(n, seed, gifts, right_price, mark_queue):
     arrays = random_members(n, seed)
     expected = as_lists(arrays)
-    gen = np.random.default_rng(seed + 100)
-    table = price_table(8_000, 0.9, 2_000_000)
-    concession = gen.integers(100_000, 400_000, 13).astype(np.int64)
-    keys = [np.uint64(k) for k in gen.integers(0, 2**63, 3)]
-    scalars = dict(probability=0.4, repurchase_ppm=350_000, multiple_ppm=3_330_000, unit_price=70, pool_ppm=90_000)
+    setup = purchase_setup(seed, gifts)
+    merchant_cdf = cumulative_shares(setup["concession"][setup["merchant_ids"]] / PPM)
     out = totals(purchase_columns.N_TOTALS)
-    merchant_sales = np.zeros((N_CHUNKS, len(concession)), dtype=np.int64)
+    merchant_sales = np.zeros((N_CHUNKS, len(setup["concession"])), dtype=np.int64)
+    tables = (setup["keys"], setup["probability"], setup["price_table"], setup["gift_probability"],
+              setup["gift_cdf"], setup["tier_price"], setup["tier_multiple_ppm"], setup["tier_contribution_ppm"],
+              setup["tier_level"], setup["level_contribution_ppm"], setup["repurchase_ppm"], setup["unit_price"],
+              setup["merchant_ids"], merchant_cdf, setup["concession"], setup["pool_ppm"], setup["honorary_ppm"],
+              right_price, mark_queue)
     purchase_kernel(
         n, arrays["status"], arrays["balance"], arrays["energy"], arrays["contribution"],
-        arrays["new_money"], arrays["goods"], *keys, scalars["probability"], table,
-        scalars["repurchase_ppm"], scalars["multiple_ppm"], scalars["unit_price"],
-        concession, len(concession), scalars["pool_ppm"], merchant_sales, out,
+        arrays["new_money"], arrays["goods"], arrays["level"], arrays["rights"], arrays["queue_position"],
+        *tables, merchant_sales, out,
     )
-    twin_totals, twin_merchants = twins.purchases(
-        expected, *[int(k) for k in keys], scalars["probability"], table, scalars["repurchase_ppm"],
-        scalars["multiple_ppm"], scalars["unit_price"], [int(c) for c in concession], scalars["pool_ppm"],
-    )
+    twin_totals, twin_merchants = twins.purchases(expected, [int(k) for k in setup["keys"]], *tables[1:])
     assert_same(arrays, expected)
     assert merchant_sales.sum(axis=0).tolist() == twin_merchants
-    day = out.sum(axis=0)
-    assert [int(day[c]) for c in (
-        purchase_columns.PURCHASES, purchase_columns.SALES, purchase_columns.NEW_MONEY,
-        purchase_columns.REPURCHASED, purchase_columns.CONCESSION, purchase_columns.POOL_INFLOW,
-        purchase_columns.ENERGY_GRANTED, purchase_columns.CONTRIBUTION_ADDED, purchase_columns.DIVIDEND_ENTRIES,
-    )] == list(twin_totals.values())
+    assert out.sum(axis=0).tolist() == twin_totals
     if n == 500:
-        assert twin_totals["purchases"] > 100  # the test exercised the buying path
+        assert twin_totals[purchase_columns.PURCHASES] > 100  # the test exercised the buying path
+        assert not gifts or twin_totals[purchase_columns.GIFT_PURCHASES] > 10
 
 
 @pytest.mark.parametrize("n", SIZES)
 @pytest.mark.parametrize("unit_value_scaled", [0, 1, 37_123, 9_000_000])
-def test_release_pool_kernel_matches_twin(n, unit_value_scaled):
+def test_release_split_kernel_matches_twin(n, unit_value_scaled):
     arrays = random_members(n, n + unit_value_scaled)
     expected = as_lists(arrays)
     out = totals(release_columns.N_TOTALS)
-    release_pool_kernel(n, arrays["contribution"], arrays["energy"], arrays["balance"], unit_value_scaled, out)
-    released, exits, removed = twins.release_pool(expected, unit_value_scaled)
+    release_split_kernel(n, arrays["contribution"], arrays["energy"], arrays["balance"], unit_value_scaled, out)
+    assert out.sum(axis=0).tolist() == twins.release_split(expected, unit_value_scaled)
     assert_same(arrays, expected)
-    day = out.sum(axis=0)
-    assert (day[release_columns.RELEASED], day[release_columns.EXITS], day[release_columns.CONTRIBUTION_REMOVED]) == (
-        released, exits, removed)
+
+
+@pytest.mark.parametrize("n", SIZES)
+@pytest.mark.parametrize("rate_ppm", [0, 500, 250_000, PPM])
+def test_fixed_rate_kernel_matches_twin(n, rate_ppm):
+    arrays = random_members(n, n + rate_ppm)
+    expected = as_lists(arrays)
+    out = totals(release_columns.N_TOTALS)
+    fixed_rate_kernel(n, arrays["contribution"], arrays["energy"], arrays["balance"], rate_ppm, out)
+    assert out.sum(axis=0).tolist() == twins.fixed_rate(expected, rate_ppm)
+    assert_same(arrays, expected)
+
+
+@pytest.mark.parametrize("n", SIZES)
+@pytest.mark.parametrize("payment_per_right", [0, 100, 50_000])
+def test_linear_kernel_matches_twin(n, payment_per_right):
+    arrays = random_members(n, n + payment_per_right)
+    expected = as_lists(arrays)
+    out = totals(release_columns.N_TOTALS)
+    linear_kernel(n, arrays["contribution"], arrays["energy"], arrays["balance"], arrays["rights"],
+                  payment_per_right, out)
+    assert out.sum(axis=0).tolist() == twins.linear(expected, payment_per_right)
+    assert_same(arrays, expected)
+
+
+@pytest.mark.parametrize("n", SIZES)
+@pytest.mark.parametrize("budget", [0, 70_000, 10**9])
+def test_queue_kernel_matches_twin(n, budget):
+    arrays = random_members(n, 3 * n + budget)
+    gen = np.random.default_rng(n)
+    line = gen.permutation(n).astype(np.int64)
+    line = np.concatenate([line, line[: n // 3]])  # re-entries leave stale entries behind
+    arrays["queue_position"][line] = np.arange(line.size)
+    arrays["queue_position"][gen.random(n) < 0.1] = QUEUE_NONE  # left the line
+    expected = as_lists(arrays)
+    head = min(2, line.size)
+    out = np.zeros((1, release_columns.N_TOTALS), dtype=np.int64)
+    new_head = queue_kernel(line, head, arrays["queue_position"], arrays["contribution"], arrays["energy"],
+                            arrays["balance"], budget, out)
+    twin_totals, twin_head = twins.queue(expected, line.tolist(), head, budget)
+    assert (out[0].tolist(), new_head) == (twin_totals, twin_head)
+    assert_same(arrays, expected)
+    assert out[0, release_columns.RELEASED] <= budget
+
+
+@pytest.mark.parametrize("n", SIZES)
+@pytest.mark.parametrize("first_new_share", [0.0, 0.5, 0.9])
+def test_assign_referrers_kernel_matches_twin(n, first_new_share):
+    arrays = random_members(n, 19 * n)
+    first_new = int(n * first_new_share)
+    expected = as_lists(arrays)
+    out = np.zeros((1, referral_columns.N_ASSIGN_TOTALS), dtype=np.int64)
+    assign_referrers_kernel(first_new, n, arrays["status"], arrays["referrer"], arrays["direct_referrals"],
+                            np.uint64(11), np.uint64(12), 0.6, out)
+    assert out[0, referral_columns.REFERRED] == twins.assign_referrers(expected, first_new, 11, 12, 0.6)
+    assert_same(arrays, expected)
+
+
+@pytest.mark.parametrize("n", SIZES)
+@pytest.mark.parametrize("gifts", [False, True])
+def test_credit_uplines_kernel_matches_twin(n, gifts):
+    arrays = random_members(n, 23 * n)
+    expected = as_lists(arrays)
+    setup = purchase_setup(n, gifts)
+    level_generations = np.array([1, 2, 3, 3], dtype=np.int64)
+    contribution_ppm = np.array([200_000, 100_000, 50_000], dtype=np.int64)
+    cash_ppm = np.array([20_000, 10_000, 5_000], dtype=np.int64)
+    draw_tables = (setup["keys"], setup["probability"], setup["price_table"], setup["gift_probability"],
+                   setup["gift_cdf"], setup["tier_price"], setup["tier_contribution_ppm"],
+                   setup["level_contribution_ppm"], setup["unit_price"])
+    out = np.zeros((1, referral_columns.N_UPLINE_TOTALS), dtype=np.int64)
+    credit_uplines_kernel(n, arrays["status"], arrays["level"], arrays["referrer"], arrays["contribution"],
+                          arrays["balance"], arrays["team_sales"], *draw_tables, True, level_generations,
+                          contribution_ppm, cash_ppm, out)
+    twin = twins.credit_uplines(expected, [int(k) for k in setup["keys"]], *draw_tables[1:],
+                                level_generations, contribution_ppm, cash_ppm)
+    assert out[0].tolist() == list(twin)
+    assert_same(arrays, expected)
+    if n == 500:
+        assert twin[1] > 0
+
+
+@pytest.mark.parametrize("n", SIZES)
+def test_levels_and_honorary_kernels_match_twins(n):
+    arrays = random_members(n, 29 * n)
+    expected = as_lists(arrays)
+    unit_price = 70
+    min_units = np.array([0, 1_000, 5_000, 9_000], dtype=np.int64)
+    thresholds = dict(
+        min_goods=min_units * unit_price,
+        min_direct=np.array([0, 0, 2, 5], dtype=np.int64),
+        min_team=np.array([0, 0, 1_000_000, 3_000_000], dtype=np.int64),
+    )
+    counts = totals(4)
+    out = totals(level_columns.N_LEVEL_TOTALS)
+    levels_kernel(n, arrays["status"], arrays["level"], arrays["goods"], arrays["direct_referrals"],
+                  arrays["team_sales"], *thresholds.values(), counts, out)
+    twin_counts, twin_upgrades = twins.levels(expected, unit_price, min_units, *list(thresholds.values())[1:])
+    assert counts.sum(axis=0).tolist() == twin_counts
+    assert out.sum() == twin_upgrades
+    assert_same(arrays, expected)
+    weights = np.array([0, PPM, 3 * PPM, 10 * PPM], dtype=np.int64)
+    paid = totals(level_columns.N_HONORARY_TOTALS)
+    honorary_kernel(n, arrays["status"], arrays["level"], arrays["balance"], weights, 123_457, paid)
+    assert paid.sum() == twins.honorary(expected, weights, 123_457)
+    assert_same(arrays, expected)
 
 
 @pytest.mark.parametrize("n", SIZES)

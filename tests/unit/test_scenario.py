@@ -56,7 +56,7 @@ def test_extends_cycle_is_reported(scenario_dir):
 
 
 def test_pool_share_above_concession_is_impossible(baseline_path):
-    with pytest.raises(ScenarioError, match="dividend_pool_share_of_sales: exceeds merchants.concession_share"):
+    with pytest.raises(ScenarioError, match="dividend_pool_share_of_sales: with honorary.pool_share_of_sales and the referral cash rewards it exceeds the smallest merchant concession"):
         load_scenario(baseline_path, ["release.dividend_pool_share_of_sales=0.5"])
 
 
@@ -73,11 +73,35 @@ def test_resolved_toml_round_trips(scenario_dir, baseline_path):
     assert again == scenario
 
 
-def test_every_field_is_documented_and_bounded():
-    """Each scenario field carries a docstring (shown by `circsim validate` users in the README)."""
-    for section in Scenario.model_fields.values():
-        model = section.annotation
-        if not hasattr(model, "model_fields"):
-            continue
+def documented_models():
+    """Every pydantic model a scenario is made of, nested tiers included."""
+    from sim.params import Event, GiftTier, LevelTier
+
+    sections = [field.annotation for field in Scenario.model_fields.values() if hasattr(field.annotation, "model_fields")]
+    return sections + [GiftTier, LevelTier, Event]
+
+
+def test_every_field_is_documented():
+    """Each scenario field carries a docstring stating its meaning and unit."""
+    for model in documented_models():
         for name, field in model.model_fields.items():
             assert field.description, f"{model.__name__}.{name} has no docstring"
+
+
+def test_events_are_validated_and_applied_in_order(scenario_dir, baseline_path):
+    from sim.scenario import scenario_on_day
+
+    write(scenario_dir, "base.toml", baseline_path.read_text())
+    good = write(scenario_dir, "good.toml", 'extends = "base.toml"\n'
+                 '[[events]]\nday = 10\nset = { "withdrawals.fee_share" = 0.1 }\n'
+                 '[[events]]\nday = 20\nset = { "withdrawals.fee_share" = 0.3 }\n')
+    scenario = load_scenario(good)
+    assert [scenario_on_day(scenario, day).withdrawals.fee_share for day in (9, 10, 19, 20, 99)] == [
+        0.05, 0.1, 0.1, 0.3, 0.3]
+    bad = write(scenario_dir, "bad.toml", 'extends = "base.toml"\n'
+                '[[events]]\nday = 10\nset = { "withdrawals.fee_share" = 3.0, "run.days" = 5 }\n')
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(bad)
+    text = "\n".join(caught.value.problems)
+    assert "events.0.set.run.days: cannot change during a run" in text
+    assert "events.0.set: withdrawals.fee_share: Input should be less than 1" in text

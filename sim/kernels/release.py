@@ -1,0 +1,133 @@
+"""The release rules: how much of each member's remaining energy is paid today. A member
+whose energy reaches zero exits the dividend (contribution, and rights, set to zero) and
+re-enters only by buying again."""
+
+from numba import njit, prange
+
+from sim.kernels.chunks import chunk_bounds
+from sim.types import PPM, QUEUE_NONE, UNIT_VALUE_SCALE
+
+RELEASED = 0
+EXITS = 1  # members whose energy reached zero
+CONTRIBUTION_REMOVED = 2
+DIVIDEND_EXITS = 3  # of them, members who held contribution
+N_TOTALS = 4
+
+
+@njit(cache=True, inline="always")
+def pay_dividend(i, payment, energy, contribution, balance):
+    """Credit min(payment, energy) to member i; return (paid, exited, contribution removed)."""
+    if payment >= energy[i]:
+        paid = energy[i]
+        removed = contribution[i]
+        energy[i] = 0
+        contribution[i] = 0
+        balance[i] += paid
+        return paid, 1, removed
+    energy[i] -= payment
+    balance[i] += payment
+    return payment, 0, 0
+
+
+@njit(parallel=True, cache=True)
+def release_split_kernel(n, contribution, energy, balance, unit_value_scaled, totals):
+    """Rules `pool` (A) and `emission` (B): pay each member in the dividend
+    contribution × unit_value_scaled // UNIT_VALUE_SCALE, capped by its energy.
+
+    ``unit_value_scaled`` is the day's budget × UNIT_VALUE_SCALE // total contribution,
+    floored, so the payments never add up to more than the budget.
+    """
+    n_chunks = totals.shape[0]
+    for chunk in prange(n_chunks):
+        lo, hi = chunk_bounds(n, chunk, n_chunks)
+        released = exits = removed = dividend_exits = 0
+        for i in range(lo, hi):
+            units = contribution[i]
+            if units == 0:
+                continue
+            paid, exited, gone = pay_dividend(i, units * unit_value_scaled // UNIT_VALUE_SCALE,
+                                              energy, contribution, balance)
+            released += paid
+            exits += exited
+            removed += gone
+            dividend_exits += gone > 0
+        totals[chunk, RELEASED] = released
+        totals[chunk, EXITS] = exits
+        totals[chunk, CONTRIBUTION_REMOVED] = removed
+        totals[chunk, DIVIDEND_EXITS] = dividend_exits
+
+
+@njit(parallel=True, cache=True)
+def fixed_rate_kernel(n, contribution, energy, balance, rate_ppm, totals):
+    """Rule `fixed_rate` (C): pay each member max(energy × rate_ppm // PPM, 1 cent),
+    capped by its energy (the cent keeps small promises from never ending)."""
+    n_chunks = totals.shape[0]
+    for chunk in prange(n_chunks):
+        lo, hi = chunk_bounds(n, chunk, n_chunks)
+        released = exits = removed = dividend_exits = 0
+        for i in range(lo, hi):
+            if energy[i] == 0:
+                continue
+            payment = max(energy[i] * rate_ppm // PPM, 1)
+            paid, exited, gone = pay_dividend(i, payment, energy, contribution, balance)
+            released += paid
+            exits += exited
+            removed += gone
+            dividend_exits += gone > 0
+        totals[chunk, RELEASED] = released
+        totals[chunk, EXITS] = exits
+        totals[chunk, CONTRIBUTION_REMOVED] = removed
+        totals[chunk, DIVIDEND_EXITS] = dividend_exits
+
+
+@njit(parallel=True, cache=True)
+def linear_kernel(n, contribution, energy, balance, rights, payment_per_right_cents, totals):
+    """Rule `linear` (D): pay each member rights × r per day until its energy (the price of
+    its rights × the multiple) is used up; its rights end with it."""
+    n_chunks = totals.shape[0]
+    for chunk in prange(n_chunks):
+        lo, hi = chunk_bounds(n, chunk, n_chunks)
+        released = exits = removed = dividend_exits = 0
+        for i in range(lo, hi):
+            if rights[i] == 0 or energy[i] == 0:
+                continue
+            paid, exited, gone = pay_dividend(i, rights[i] * payment_per_right_cents,
+                                              energy, contribution, balance)
+            if exited:
+                rights[i] = 0
+            released += paid
+            exits += exited
+            removed += gone
+            dividend_exits += gone > 0
+        totals[chunk, RELEASED] = released
+        totals[chunk, EXITS] = exits
+        totals[chunk, CONTRIBUTION_REMOVED] = removed
+        totals[chunk, DIVIDEND_EXITS] = dividend_exits
+
+
+@njit(cache=True)
+def queue_kernel(queue, head, queue_position, contribution, energy, balance, budget_cents, totals):
+    """Rule `queue` (F): the pool pays members first in, first out, each in full (its energy)
+    before the next; ``queue[head:]`` lists member indices in order of entry, and an entry
+    is live only while ``queue_position[member]`` still points at it. Returns the new head."""
+    released = exits = removed = dividend_exits = 0
+    position = head
+    while position < queue.shape[0] and budget_cents > 0:
+        member = queue[position]
+        if queue_position[member] != position or energy[member] == 0:
+            position += 1  # a stale entry: the member left or re-entered later
+            continue
+        paid, exited, gone = pay_dividend(member, min(energy[member], budget_cents), energy, contribution, balance)
+        budget_cents -= paid
+        released += paid
+        if exited:
+            queue_position[member] = QUEUE_NONE
+            exits += 1
+            removed += gone
+            dividend_exits += gone > 0
+            position += 1
+    totals[0, RELEASED] = released
+    totals[0, EXITS] = exits
+    totals[0, CONTRIBUTION_REMOVED] = removed
+    totals[0, DIVIDEND_EXITS] = dividend_exits
+    return position
