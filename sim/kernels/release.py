@@ -29,6 +29,15 @@ def pay_dividend(i, payment, energy, contribution, balance):
     return payment, 0, 0
 
 
+@njit(cache=True, inline="always")
+def store_totals(totals, row, released, exits, removed, dividend_exits):
+    """Write one chunk's release totals."""
+    totals[row, RELEASED] = released
+    totals[row, EXITS] = exits
+    totals[row, CONTRIBUTION_REMOVED] = removed
+    totals[row, DIVIDEND_EXITS] = dividend_exits
+
+
 @njit(parallel=True, cache=True)
 def release_split_kernel(n, contribution, energy, balance, unit_value_scaled, totals):
     """Rules `pool` (A) and `emission` (B): pay each member in the dividend
@@ -51,10 +60,7 @@ def release_split_kernel(n, contribution, energy, balance, unit_value_scaled, to
             exits += exited
             removed += gone
             dividend_exits += gone > 0
-        totals[chunk, RELEASED] = released
-        totals[chunk, EXITS] = exits
-        totals[chunk, CONTRIBUTION_REMOVED] = removed
-        totals[chunk, DIVIDEND_EXITS] = dividend_exits
+        store_totals(totals, chunk, released, exits, removed, dividend_exits)
 
 
 @njit(parallel=True, cache=True)
@@ -74,10 +80,7 @@ def fixed_rate_kernel(n, contribution, energy, balance, rate_ppm, totals):
             exits += exited
             removed += gone
             dividend_exits += gone > 0
-        totals[chunk, RELEASED] = released
-        totals[chunk, EXITS] = exits
-        totals[chunk, CONTRIBUTION_REMOVED] = removed
-        totals[chunk, DIVIDEND_EXITS] = dividend_exits
+        store_totals(totals, chunk, released, exits, removed, dividend_exits)
 
 
 @njit(parallel=True, cache=True)
@@ -99,10 +102,7 @@ def linear_kernel(n, contribution, energy, balance, rights, payment_per_right_ce
             exits += exited
             removed += gone
             dividend_exits += gone > 0
-        totals[chunk, RELEASED] = released
-        totals[chunk, EXITS] = exits
-        totals[chunk, CONTRIBUTION_REMOVED] = removed
-        totals[chunk, DIVIDEND_EXITS] = dividend_exits
+        store_totals(totals, chunk, released, exits, removed, dividend_exits)
 
 
 @njit(cache=True)
@@ -126,8 +126,5 @@ def queue_kernel(queue, head, queue_position, contribution, energy, balance, bud
             removed += gone
             dividend_exits += gone > 0
             position += 1
-    totals[0, RELEASED] = released
-    totals[0, EXITS] = exits
-    totals[0, CONTRIBUTION_REMOVED] = removed
-    totals[0, DIVIDEND_EXITS] = dividend_exits
+    store_totals(totals, 0, released, exits, removed, dividend_exits)
     return position
