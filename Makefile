@@ -1,10 +1,10 @@
-# `make demo` sets up .venv, runs the baseline and prints its summary; `make test` runs the suite.
+# `make demo` sets up .venv, runs the baseline, prints its summary and writes its report; `make test` runs the suite.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test bench clean
+.PHONY: install demo test test-deps bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,9 +15,21 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/circsim run scenarios/baseline.toml
+	$(BIN)/circsim run scenarios/baseline.toml --report
 
-test: $(STAMP)
+# the dashboard's browser test needs Chromium + chromedriver (Debian packages, installed when
+# running as root) and solara's front-end files (fetched from npm when the CDN is unreachable)
+test-deps: $(STAMP)
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
+	  else \
+	    echo "chromium/chromedriver missing and not root: the dashboard browser test will be skipped"; \
+	  fi; \
+	fi
+	PY=$(BIN)/python bash tools/fetch_solara_cdn.sh
+
+test: $(STAMP) test-deps
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numba
 
+from sim.formatting import format_cents
 from sim.scenario import ScenarioError, load_scenario, scenario_hash
 
 EXIT_BAD_INPUT = 2
@@ -31,33 +32,25 @@ class OneLineParser(argparse.ArgumentParser):
         self.exit(EXIT_BAD_INPUT, f"circsim: error: {message} (see `{self.prog} --help`)\n")
 
 
-def positive_int(text: str) -> int:
-    """argparse type: an integer ≥ 1."""
+def whole_number(text: str, minimum: int) -> int:
+    """Parse an integer option that must be at least ``minimum``."""
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    if value < minimum:
+        raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {value}")
     return value
+
+
+def positive_int(text: str) -> int:
+    """argparse type: an integer ≥ 1."""
+    return whole_number(text, 1)
 
 
 def non_negative_int(text: str) -> int:
     """argparse type: an integer ≥ 0."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be at least 0, got {value}")
-    return value
-
-
-def format_cents(cents: int) -> str:
-    """Exact currency text from integer cents: 123456789 -> '1,234,567.89'."""
-    sign = "-" if cents < 0 else ""
-    units, rest = divmod(abs(int(cents)), 100)
-    return f"{sign}{units:,}.{rest:02d}"
+    return whole_number(text, 0)
 
 
 def check_threads(threads: int | None) -> None:
@@ -112,12 +105,46 @@ def command_run(args) -> int:
     check_threads(args.threads)
     check_out_dir(args.out)
     scenario = load(args)
+    if args.replicates > 1:
+        return run_replicated(args, scenario)
     result = run(
         scenario, days=args.days, members=args.members, seed=args.seed, threads=args.threads,
         validate=args.validate, progress=sys.stderr.isatty(),
     )
     run_dir = result.save(args.out)
     print("\n".join(summary_lines(result, run_dir)))
+    if args.report:
+        print_report(run_dir)
+    return 0
+
+
+def run_replicated(args, scenario) -> int:
+    """`circsim run --replicates R`: R seeds in parallel processes; replicate 0 saved in full."""
+    from sim.replicates import replicate_lines, run_replicates, save_replicates
+
+    result, table = run_replicates(scenario, args.replicates, days=args.days, members=args.members,
+                                   seed=args.seed, threads=args.threads, validate=args.validate)
+    run_dir = save_replicates(result, table, args.out)
+    print("\n".join(summary_lines(result, run_dir) + replicate_lines(table, result.scenario.run.days)))
+    if args.report:
+        print_report(run_dir)
+    return 0
+
+
+def print_report(run_dir: Path) -> None:
+    """Write the sustainability report of a run folder; print where it is and the verdict."""
+    from sim.report import RunFolderError, write_report
+
+    try:
+        folder, verdict = write_report(run_dir)
+    except RunFolderError as err:
+        raise UserError([str(err)]) from None
+    print(f"report: {folder / 'report.html'}\n        {folder / 'report.pdf'}\nverdict: {verdict.label}")
+
+
+def command_report(args) -> int:
+    """`circsim report RUN_DIR`."""
+    print_report(args.run_dir)
     return 0
 
 
@@ -134,6 +161,19 @@ def command_bench(args) -> int:
     scenario = load(args)
     print("\n".join(report_lines(bench(scenario, args.members, args.days, args.threads))))
     return 0
+
+
+def command_validation(args) -> int:
+    from sim.validation import run_validation
+
+    check_out_dir(args.out)
+    return run_validation(args.out, args.members)
+
+
+def command_meanfield(args) -> int:
+    from sim.validation import write_meanfield
+
+    return write_meanfield(args.run_dir)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -155,11 +195,19 @@ def build_parser() -> argparse.ArgumentParser:
     run_parser.add_argument("--threads", type=positive_int, help="numba threads (results do not depend on it)")
     run_parser.add_argument("--validate", action="store_true",
                             help="check every invariant after every phase (slower)")
+    run_parser.add_argument("--replicates", type=positive_int, default=1, metavar="R",
+                            help="run R seeds derived from the seed in parallel processes (ruin probability)")
+    run_parser.add_argument("--report", action="store_true",
+                            help="write the sustainability report (HTML, PDF, charts) into the run folder")
     run_parser.set_defaults(handler=command_run)
 
     validate_parser = commands.add_parser("validate", help="check a scenario without running it")
     scenario_arguments(validate_parser)
     validate_parser.set_defaults(handler=command_validate)
+
+    report_parser = commands.add_parser("report", help="write the sustainability report of a saved run")
+    report_parser.add_argument("run_dir", type=Path, metavar="RUN_DIR", help="a run folder written by `circsim run`")
+    report_parser.set_defaults(handler=command_report)
 
     bench_parser = commands.add_parser("bench", help="measure speed and memory of the daily loop")
     bench_parser.add_argument("scenario", type=Path, nargs="?", default=Path("scenarios/baseline.toml"),
@@ -170,6 +218,26 @@ def build_parser() -> argparse.ArgumentParser:
     bench_parser.add_argument("--days", type=positive_int, default=60, help="days to simulate")
     bench_parser.add_argument("--threads", type=positive_int, help="numba threads")
     bench_parser.set_defaults(handler=command_bench)
+
+    validation_parser = commands.add_parser(
+        "validation", help="run the scientific checks (closed forms, Artzrouni, mean-field twin); write the page")
+    validation_parser.add_argument("--out", type=Path, default=Path("docs"),
+                                   help="folder of validation.md and figures/ (default: docs)")
+    validation_parser.add_argument("--members", type=positive_int,
+                                   help="initial members of the baseline checked against the twin (default 1000000)")
+    validation_parser.set_defaults(handler=command_validation)
+
+    meanfield_parser = commands.add_parser("meanfield", help="write the mean-field twin beside a saved run")
+    meanfield_parser.add_argument("run_dir", type=Path, metavar="RUN_DIR", help="a run folder written by `circsim run`")
+    meanfield_parser.set_defaults(handler=command_meanfield)
+
+    from sim.cli_experiments import add_experiment_commands  # it imports helpers from this module
+
+    add_experiment_commands(commands)
+
+    from sim.cli_dashboard import add_dashboard_command  # it imports helpers from this module
+
+    add_dashboard_command(commands)
     return parser
 
 

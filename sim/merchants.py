@@ -5,7 +5,7 @@ who leaves (falling sales, stalled payments, an exodus). Vectorised numpy over m
 import numpy as np
 
 from sim import rng
-from sim.rules import Rules
+from sim.rules import Rules, cumulative_shares
 from sim.types import PPM
 
 
@@ -49,9 +49,7 @@ def selection(merchants, rules: Rules) -> tuple[np.ndarray, np.ndarray]:
         weights = np.ones(ids.size)
     else:
         weights = (merchants.concession_ppm[ids] / PPM) ** rules.promotion_elasticity
-    cdf = np.cumsum(weights) / weights.sum()
-    cdf[-1] = 1.0
-    return ids, cdf
+    return ids, cumulative_shares(weights)
 
 
 def leave_by_draw(merchants, rules: Rules, probability: float, day: int, stream: int) -> int:

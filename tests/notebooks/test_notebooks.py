@@ -1,0 +1,66 @@
+"""The notebooks run from top to bottom without an error, on small settings: their
+`parameters` cell is replaced (as papermill does) and they are executed by nbclient in a
+kernel that imports this checkout."""
+
+import os
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from sim.replicates import run_replicates, save_replicates
+from tests.conftest import BASELINE, ROOT
+from tests.unit.test_replicates import SMALL
+
+NOTEBOOKS = ROOT / "notebooks"
+CELL_TIMEOUT_SECONDS = 120
+
+
+def execute(name: str, parameters: str) -> nbformat.NotebookNode:
+    """Run ``notebooks/name`` with its parameters cell replaced by ``parameters``."""
+    notebook = nbformat.read(NOTEBOOKS / name, as_version=4)
+    (cell,) = [cell for cell in notebook.cells if "parameters" in cell.metadata.get("tags", [])]
+    cell.source = parameters
+    client = NotebookClient(notebook, timeout=CELL_TIMEOUT_SECONDS, kernel_name="python3",
+                            resources={"metadata": {"path": str(NOTEBOOKS)}})
+    client.execute()
+    return notebook
+
+
+def images(notebook) -> int:
+    """How many figures the notebook displayed."""
+    return sum("image/png" in output.get("data", {}) for cell in notebook.cells if cell.cell_type == "code"
+               for output in cell.outputs)
+
+
+@pytest.fixture(scope="module")
+def replicated_run_dir(tmp_path_factory) -> Path:
+    return save_replicates(*run_replicates(BASELINE, 3, processes=2, **SMALL), tmp_path_factory.mktemp("results"))
+
+
+@pytest.fixture(autouse=True)
+def kernel_environment(monkeypatch):
+    """The kernel imports this checkout and uses the non-interactive matplotlib backend."""
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+
+
+def test_regulator_assessment(replicated_run_dir):
+    notebook = execute("regulator_assessment.ipynb", f"RUN_DIR = {str(replicated_run_dir)!r}")
+    assert images(notebook) == 4  # solvency, flows, cohorts, ruin
+    code_cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    text = "".join(output.get("text", "") for cell in code_cells for output in cell.outputs)
+    assert "UNSUSTAINABLE" in text
+
+
+def test_product_parameter_stress():
+    notebook = execute("product_parameter_stress.ipynb", "\n".join([
+        'SCENARIO = "../scenarios/baseline.toml"',
+        'PARAMETER = "rewards.energy_multiple"',
+        "VALUES = [0.1, 3.0]",
+        "MEMBERS = 500",
+        "DAYS = 40",
+        'SETTINGS = {"population.market_size_members": 5_000}',
+    ]))
+    assert images(notebook) == 3  # stress chart, solvency and cohorts of the most stressed value
