@@ -30,7 +30,8 @@ class ScenarioError(Exception):
         self.problems = problems
 
 
-def _read_toml(path: Path) -> dict:
+def read_toml(path: Path) -> dict:
+    """Parse one TOML file; a missing, unreadable or broken file is a ``ScenarioError``."""
     if not path.is_file():
         raise ScenarioError([f"{path}: file: not found"])
     try:
@@ -72,7 +73,7 @@ def _read_chain(path: Path, origins: dict, chain: tuple[Path, ...] = ()) -> dict
     if path in chain:
         cycle = " -> ".join(p.name for p in chain + (path,))
         raise ScenarioError([f"{chain[-1]}: extends: cycle {cycle}"])
-    data = _read_toml(path)
+    data = read_toml(path)
     parent_name = data.pop("extends", None)
     base: dict = {}
     if parent_name is not None:
@@ -108,7 +109,9 @@ def _apply_overrides(data: dict, overrides: Iterable[str] | Mapping[str, Any], o
     return data
 
 
-def _describe(error: dict, origins: dict, top_file: str) -> str:
+def describe_error(error: dict, origins: dict, top_file: str) -> str:
+    """One pydantic validation error as ``FILE: field: reason``, naming the file that set the
+    field (``origins`` maps key paths to files; ``top_file`` is the fallback)."""
     location = tuple(str(part) for part in error["loc"])
     message = error["msg"]
     if error["type"] == "extra_forbidden":
@@ -139,7 +142,7 @@ def load_scenario(
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as err:
-        raise ScenarioError([_describe(e, origins, top_file) for e in err.errors()]) from None
+        raise ScenarioError([describe_error(e, origins, top_file) for e in err.errors()]) from None
     _check_events(scenario, top_file)
     return scenario
 
@@ -176,7 +179,7 @@ def replace(scenario: Scenario, overrides: Mapping[str, Any]) -> Scenario:
     try:
         return Scenario.model_validate(data)
     except ValidationError as err:
-        raise ScenarioError([_describe(e, origins, OVERRIDE_ORIGIN) for e in err.errors()]) from None
+        raise ScenarioError([describe_error(e, origins, OVERRIDE_ORIGIN) for e in err.errors()]) from None
 
 
 def scenario_hash(scenario: Scenario) -> str:

@@ -30,7 +30,15 @@ from pydantic_core import PydanticCustomError
 from sim.engine import resolve
 from sim.params import MAX_DAYS, MAX_MEMBERS, Scenario, Section
 from sim.rng import replicate_seed
-from sim.scenario import OVERRIDE_ORIGIN, ScenarioError, _describe, _read_toml, load_scenario, replace, scenario_hash
+from sim.scenario import (
+    OVERRIDE_ORIGIN,
+    ScenarioError,
+    describe_error,
+    load_scenario,
+    read_toml,
+    replace,
+    scenario_hash,
+)
 
 MAX_POINTS = 1_000_000
 MAX_REPLICATES = 100_000
@@ -283,7 +291,7 @@ def read_sweep(path: str | Path, overrides: Mapping[str, Any] | None = None) -> 
     ``{"members": 1_000}`` for a quick trial). Raises ``SweepError``."""
     path = Path(path)
     try:
-        data = _read_toml(path)
+        data = read_toml(path)
     except ScenarioError as err:
         raise SweepError(err.problems) from None
     data.setdefault("name", path.stem)
@@ -291,7 +299,7 @@ def read_sweep(path: str | Path, overrides: Mapping[str, Any] | None = None) -> 
     try:
         return Sweep.model_validate(data)
     except ValidationError as err:
-        raise SweepError([_describe(e, {}, str(path)) for e in err.errors()]) from None
+        raise SweepError([describe_error(e, {}, str(path)) for e in err.errors()]) from None
 
 
 def load_sweep(path: str | Path, overrides: Mapping[str, Any] | None = None) -> SweepPlan:
