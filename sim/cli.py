@@ -1,4 +1,4 @@
-"""The `circsim` command: run, validate and bench a scenario.
+"""The `circsim` command: run, validate, report, bench and experiment with scenarios.
 
 Bad input never shows a traceback: each problem is one line on stderr naming the file
 (or option), the field and the reason, the exit status is 2, and nothing is written.
