@@ -39,17 +39,24 @@ def supply_factor(rules: Rules, merchants_active: int, members_active: int) -> f
     return min(1.0, merchants_active * rules.members_served_per_merchant / members_active)
 
 
-def selection(merchants, rules: Rules) -> tuple[np.ndarray, np.ndarray]:
-    """Active merchant indices and the cumulative probability that a purchase goes to each:
-    proportional to concession ** promotion_elasticity (seed 003)."""
+GUIDE_BINS_PER_MERCHANT = 4
+
+
+def selection(merchants, rules: Rules) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Active merchant indices, the cumulative probability that a purchase goes to each
+    (proportional to concession ** promotion_elasticity, seed 003), and a guide table:
+    entry j is the first merchant whose cumulative probability exceeds j / len(guide)."""
     ids = np.flatnonzero(merchants.view("active"))
     if ids.size == 0:
-        return ids, np.ones(1)
+        return ids, np.ones(1), np.zeros(1, dtype=np.int64)
     if rules.promotion_elasticity == 0.0:
         weights = np.ones(ids.size)
     else:
         weights = (merchants.concession_ppm[ids] / PPM) ** rules.promotion_elasticity
-    return ids, cumulative_shares(weights)
+    cdf = cumulative_shares(weights)
+    bins = GUIDE_BINS_PER_MERCHANT * ids.size
+    guide = np.searchsorted(cdf, np.arange(bins) / bins, side="right").astype(np.int64)
+    return ids, cdf, guide
 
 
 def leave_by_draw(merchants, rules: Rules, probability: float, day: int, stream: int) -> int:

@@ -26,7 +26,7 @@ from sim.kernels.withdrawals import (
     request_kernel,
 )
 from sim.ledger import Account
-from sim.rules import compile_rules
+from sim.rules import compile_rules, level_count
 from sim.scenario import scenario_on_day
 from sim.types import NO_DAY, PPM, QUEUE_PENDING, UNIT_VALUE_SCALE
 
@@ -102,7 +102,7 @@ def purchases(sim) -> None:
     """Phases 2–3: purchases (ordinary or gift package), the merchant/platform split, the
     pool inflows, and the accrual of energy and contribution."""
     rules, members, merchants, ledger = sim.rules, sim.members, sim.merchants, sim.ledger
-    merchant_ids, merchant_cdf = merchant_rules.selection(merchants, rules)
+    merchant_ids, merchant_cdf, merchant_guide = merchant_rules.selection(merchants, rules)
     sim.buy_probability = rules.purchase_probability_per_day * merchant_rules.supply_factor(
         rules, merchant_ids.size, sim.members_active)
     totals = _totals(purchase_columns.N_TOTALS)
@@ -114,7 +114,7 @@ def purchases(sim) -> None:
         rules.price_table, rules.gift_probability, rules.gift_cdf, rules.tier_price_cents,
         rules.tier_multiple_ppm, rules.tier_contribution_ppm, rules.tier_level, rules.level_contribution_ppm,
         rules.repurchase_max_ppm, rules.contribution_unit_price_cents, merchant_ids, merchant_cdf,
-        merchants.concession_ppm, rules.pool_share_ppm, rules.honorary_share_ppm,
+        merchant_guide, merchants.concession_ppm, rules.pool_share_ppm, rules.honorary_share_ppm,
         rules.right_price_cents if rules.release_rule == "linear" else 0, rules.release_rule == "queue",
         merchant_sales, totals,
     )
@@ -179,18 +179,20 @@ def referrals(sim) -> None:
 def levels(sim) -> None:
     """Phase 4: identity upgrades; counts active members per level for the honorary pool."""
     rules, members = sim.rules, sim.members
-    level_counts = _totals(len(rules.level_honorary_weight_ppm))
-    totals = _totals(level_columns.N_LEVEL_TOTALS)
-    levels_kernel(
-        members.count, members.status, members.level, members.goods_cents, members.direct_referrals,
-        members.team_sales_cents, rules.level_min_goods_cents,
-        rules.level_min_direct_referrals, rules.level_min_team_sales_cents, level_counts, totals,
-    )
-    sim.level_counts = level_counts.sum(axis=0)
-    sim.today.update(
-        level_upgrades=int(totals[:, level_columns.UPGRADES].sum()),
-        members_with_level=int(sim.level_counts[1:].sum()),
-    )
+    upgrades = 0
+    if level_count(rules) == 1:  # no levels defined: every active member is at level 0
+        sim.level_counts = np.array([sim.members_active], dtype=np.int64)
+    else:
+        level_counts = _totals(level_count(rules))
+        totals = _totals(level_columns.N_LEVEL_TOTALS)
+        levels_kernel(
+            members.count, members.status, members.level, members.goods_cents, members.direct_referrals,
+            members.team_sales_cents, rules.level_min_goods_cents,
+            rules.level_min_direct_referrals, rules.level_min_team_sales_cents, level_counts, totals,
+        )
+        sim.level_counts = level_counts.sum(axis=0)
+        upgrades = int(totals[:, level_columns.UPGRADES].sum())
+    sim.today.update(level_upgrades=upgrades, members_with_level=int(sim.level_counts[1:].sum()))
 
 
 def _release_pool_or_emission(sim, budget_cents: int, totals: np.ndarray) -> int:

@@ -45,6 +45,16 @@ def draw_purchase(i, keys, buy_probability, price_table, gift_probability, gift_
 
 
 @njit(cache=True, inline="always")
+def pick_from_cdf(cdf, guide, draw):
+    """The first index k with cdf[k] > draw (numpy's searchsorted side="right"), started from
+    the guide table's entry for the draw's bin, so a pick takes about one step."""
+    k = guide[int(draw * guide.shape[0])]
+    while cdf[k] <= draw:
+        k += 1
+    return k
+
+
+@njit(cache=True, inline="always")
 def purchase_contribution(price, tier, level, unit_price_cents, tier_contribution_ppm, level_contribution_ppm):
     """Contribution (milli-units) a purchase earns: price / unit price, times the tier's
     weight, times the buyer's level multiplier, each step floored."""
@@ -58,7 +68,7 @@ def purchase_kernel(
     n, status, balance, energy, contribution, new_money, goods, level, rights, queue_position,
     keys, buy_probability, price_table, gift_probability, gift_cdf,
     tier_price, tier_multiple_ppm, tier_contribution_ppm, tier_level, level_contribution_ppm,
-    repurchase_max_ppm, unit_price_cents, merchant_ids, merchant_cdf, merchant_concession_ppm,
+    repurchase_max_ppm, unit_price_cents, merchant_ids, merchant_cdf, merchant_guide, merchant_concession_ppm,
     pool_share_ppm, honorary_share_ppm, right_price_cents, mark_queue_entries,
     merchant_sales, totals,
 ):
@@ -70,7 +80,7 @@ def purchase_kernel(
     grows by price × the tier's multiple, contribution by ``purchase_contribution``;
     ``right_price_cents > 0`` (rule `linear`) adds price // right price rights, and
     ``mark_queue_entries`` (rule `queue`) marks members whose energy was zero as entering
-    the queue. The merchant is drawn by ``merchant_cdf``; its concession, the dividend and
+    the queue. The merchant is drawn by ``merchant_cdf`` (with its guide table); its concession, the dividend and
     honorary pool shares are floors of the price. Per-merchant sales go to
     ``merchant_sales[chunk, merchant]``.
     """
@@ -101,7 +111,7 @@ def purchase_kernel(
             contribution[i] += units
             if right_price_cents > 0:
                 rights[i] += price // right_price_cents
-            merchant = merchant_ids[np.searchsorted(merchant_cdf, uniform(keys[KEY_MERCHANT], i), side="right")]
+            merchant = merchant_ids[pick_from_cdf(merchant_cdf, merchant_guide, uniform(keys[KEY_MERCHANT], i))]
             merchant_sales[chunk, merchant] += price
             day[PURCHASES] += 1
             day[SALES] += price

@@ -13,7 +13,7 @@ from sim.kernels import release as release_columns
 from sim.kernels import withdrawals as withdrawal_columns
 from sim.kernels.churn import churn_kernel
 from sim.kernels.levels import honorary_kernel, levels_kernel
-from sim.kernels.purchases import purchase_kernel
+from sim.kernels.purchases import pick_from_cdf, purchase_kernel
 from sim.kernels.referrals import assign_referrers_kernel, credit_uplines_kernel
 from sim.kernels.release import fixed_rate_kernel, linear_kernel, queue_kernel, release_split_kernel
 from sim.kernels.withdrawals import (
@@ -71,6 +71,20 @@ def totals(n_totals: int) -> np.ndarray:
     return np.zeros((N_CHUNKS, n_totals), dtype=np.int64)
 
 
+def guide_table(cdf: np.ndarray, bins_per_entry: int = 4) -> np.ndarray:
+    bins = bins_per_entry * cdf.size
+    return np.searchsorted(cdf, np.arange(bins) / bins, side="right").astype(np.int64)
+
+
+@pytest.mark.parametrize("size", [1, 2, 7, 300])
+def test_pick_from_cdf_is_searchsorted_right(size):
+    gen = np.random.default_rng(size)
+    cdf = cumulative_shares(gen.random(size) ** 3)
+    draws = np.concatenate([gen.random(5_000), cdf[:-1], np.nextafter(cdf[:-1], 0), [0.0, np.nextafter(1.0, 0)]])
+    picks = [pick_from_cdf(cdf, guide_table(cdf), d) for d in draws]
+    assert picks == np.searchsorted(cdf, draws, side="right").tolist()
+
+
 def purchase_setup(seed: int, gifts: bool) -> dict:
     """Draw keys and the day's tables the way the purchases phase builds them."""
     gen = np.random.default_rng(seed + 100)
@@ -100,19 +114,21 @@ def test_purchase_kernel_matches_twin(n, seed, gifts, right_price, mark_queue):
     expected = as_lists(arrays)
     setup = purchase_setup(seed, gifts)
     merchant_cdf = cumulative_shares(setup["concession"][setup["merchant_ids"]] / PPM)
+    merchant_guide = guide_table(merchant_cdf)
     out = totals(purchase_columns.N_TOTALS)
     merchant_sales = np.zeros((N_CHUNKS, len(setup["concession"])), dtype=np.int64)
     tables = (setup["keys"], setup["probability"], setup["price_table"], setup["gift_probability"],
               setup["gift_cdf"], setup["tier_price"], setup["tier_multiple_ppm"], setup["tier_contribution_ppm"],
               setup["tier_level"], setup["level_contribution_ppm"], setup["repurchase_ppm"], setup["unit_price"],
-              setup["merchant_ids"], merchant_cdf, setup["concession"], setup["pool_ppm"], setup["honorary_ppm"],
-              right_price, mark_queue)
+              setup["merchant_ids"], merchant_cdf, merchant_guide, setup["concession"], setup["pool_ppm"],
+              setup["honorary_ppm"], right_price, mark_queue)
     purchase_kernel(
         n, arrays["status"], arrays["balance"], arrays["energy"], arrays["contribution"],
         arrays["new_money"], arrays["goods"], arrays["level"], arrays["rights"], arrays["queue_position"],
         *tables, merchant_sales, out,
     )
-    twin_totals, twin_merchants = twins.purchases(expected, [int(k) for k in setup["keys"]], *tables[1:])
+    twin_totals, twin_merchants = twins.purchases(
+        expected, [int(k) for k in setup["keys"]], *tables[1:14], *tables[15:])
     assert_same(arrays, expected)
     assert merchant_sales.sum(axis=0).tolist() == twin_merchants
     assert out.sum(axis=0).tolist() == twin_totals
