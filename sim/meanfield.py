@@ -80,7 +80,7 @@ from sim import sentiment
 from sim.params import Scenario
 from sim.rules import Rules, compile_rules
 from sim.scenario import scenario_on_day
-from sim.types import MILLI_UNITS_PER_UNIT, PPM, UNIT_VALUE_SCALE
+from sim.types import MILLI_UNITS_PER_UNIT, PPM
 
 STOCKS = (
     "members_total", "members_active", "members_in_dividend", "energy_cents", "contribution_milli",
@@ -277,15 +277,12 @@ def _purchases(x: dict, rates: DayRates) -> None:
 
 def _floored_cents(x: dict, rules: Rules) -> float:
     """What the engine's floors keep back of a day's release, on average: half a cent per
-    member paid (each payment is floored to a cent) and, for the split rules, half of the
-    fixed-point resolution of the unit value (C / UNIT_VALUE_SCALE cents). Rule D pays whole
-    cents per right."""
+    member paid (each payment is floored to a cent). The split rules' fixed-point unit value
+    (``sim.types.fixed_point_scale``) is fine enough that its own floor is negligible. Rule D
+    pays whole cents per right."""
     if rules.release_rule == "linear":
         return 0.0
-    floored = 0.5 * x["members_in_dividend"]
-    if rules.release_rule in ("pool", "emission"):
-        floored += 0.5 * x["contribution_milli"] / UNIT_VALUE_SCALE
-    return floored
+    return 0.5 * x["members_in_dividend"]
 
 
 def _release(x: dict, rates: DayRates) -> float:

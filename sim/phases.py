@@ -28,11 +28,7 @@ from sim.kernels.withdrawals import (
 from sim.ledger import Account
 from sim.rules import compile_rules, level_count
 from sim.scenario import scenario_on_day
-from sim.types import NO_DAY, PPM, QUEUE_PENDING, UNIT_VALUE_SCALE
-
-MAX_BUDGET_CENTS = np.iinfo(np.int64).max // UNIT_VALUE_SCALE
-"""Largest daily budget the fixed-point unit value can split without overflow."""
-
+from sim.types import MILLI_UNITS_PER_UNIT, NO_DAY, PPM, QUEUE_PENDING, UNIT_VALUE_SCALE, fixed_point_scale
 
 def _totals(n_totals: int, n_chunks: int = N_CHUNKS) -> np.ndarray:
     return np.zeros((n_chunks, n_totals), dtype=np.int64)
@@ -42,11 +38,11 @@ def _key(sim, stream: int) -> np.uint64:
     return np.uint64(rng.day_key(sim.rules.seed, stream, sim.day))
 
 
-def _unit_value_scaled(sim, budget_cents: int, units: int) -> int:
-    """Fixed-point value of one unit (contribution milli-unit or honorary weight ppm)."""
-    if budget_cents > MAX_BUDGET_CENTS:
-        raise OverflowError(f"day {sim.day}: budget {budget_cents} cents exceeds the fixed-point range")
-    return budget_cents * UNIT_VALUE_SCALE // units
+def _unit_value_scaled(budget_cents: int, units: int) -> tuple[int, int]:
+    """Fixed-point value of one unit (contribution milli-unit or honorary weight ppm) and its
+    scale (``fixed_point_scale``)."""
+    scale = fixed_point_scale(budget_cents)
+    return budget_cents * scale // units, scale
 
 
 def events(sim) -> None:
@@ -195,15 +191,16 @@ def levels(sim) -> None:
     sim.today.update(level_upgrades=upgrades, members_with_level=int(sim.level_counts[1:].sum()))
 
 
-def _release_pool_or_emission(sim, budget_cents: int, totals: np.ndarray) -> int:
-    """Split ``budget_cents`` by contribution (rules A and B); returns the unit value (scaled)."""
+def _release_pool_or_emission(sim, budget_cents: int, totals: np.ndarray) -> float:
+    """Split ``budget_cents`` by contribution (rules A and B); returns the value of one
+    contribution unit in cents."""
     members = sim.members
     if sim.contribution_total_milli == 0:
-        return 0
-    unit_value_scaled = _unit_value_scaled(sim, budget_cents, sim.contribution_total_milli)
+        return 0.0
+    unit_value_scaled, scale = _unit_value_scaled(budget_cents, sim.contribution_total_milli)
     release_split_kernel(members.count, members.contribution_milli, members.energy_cents,
-                         members.balance_cents, unit_value_scaled, totals)
-    return unit_value_scaled
+                         members.balance_cents, unit_value_scaled, scale, totals)
+    return unit_value_scaled * MILLI_UNITS_PER_UNIT / scale
 
 
 def _release_queue(sim, totals: np.ndarray) -> None:
@@ -226,12 +223,12 @@ def release(sim) -> None:
     rules, members, ledger = sim.rules, sim.members, sim.ledger
     totals = _totals(release_columns.N_TOTALS)
     pool = ledger.balance(Account.DIVIDEND_POOL)
-    unit_value_scaled = 0
+    unit_value = 0.0
     sim.contingent_before_release_cents = sim.energy_outstanding_cents
     if rules.release_rule == "pool":
-        unit_value_scaled = _release_pool_or_emission(sim, pool * rules.pool_release_ppm // PPM, totals)
+        unit_value = _release_pool_or_emission(sim, pool * rules.pool_release_ppm // PPM, totals)
     elif rules.release_rule == "emission":
-        unit_value_scaled = _release_pool_or_emission(sim, rules.emission_cents_per_day, totals)
+        unit_value = _release_pool_or_emission(sim, rules.emission_cents_per_day, totals)
     elif rules.release_rule == "fixed_rate":
         fixed_rate_kernel(members.count, members.contribution_milli, members.energy_cents,
                           members.balance_cents, rules.fixed_rate_ppm, totals)
@@ -253,7 +250,7 @@ def release(sim) -> None:
         released_cents=released,
         platform_top_up_cents=top_up,
         exits=int(day[release_columns.EXITS]),
-        unit_value=unit_value_scaled * 1000 / UNIT_VALUE_SCALE,  # cents per contribution unit
+        unit_value=unit_value,  # cents per contribution unit
     )
 
 
@@ -266,8 +263,9 @@ def honorary(sim) -> None:
     paid = 0
     if budget > 0 and total_weight > 0:
         totals = _totals(level_columns.N_HONORARY_TOTALS)
+        value_scaled, scale = _unit_value_scaled(budget, total_weight)
         honorary_kernel(members.count, members.status, members.level, members.balance_cents,
-                        rules.level_honorary_weight_ppm, _unit_value_scaled(sim, budget, total_weight), totals)
+                        rules.level_honorary_weight_ppm, value_scaled, scale, totals)
         paid = int(totals.sum())
     ledger.post(Account.HONORARY_POOL, Account.MEMBER_BALANCES, paid, "honorary_dividend")
     sim.today["honorary_paid_cents"] = paid

@@ -36,7 +36,14 @@ from sim.record import DAILY_COLUMNS, ratio
 from sim.results import daily_frame
 from sim.rules import compile_rules, cumulative_shares
 from sim.scenario import scenario_on_day
-from sim.types import MILLI_UNITS_PER_UNIT, PPM, STATUS_ACTIVE, STATUS_CHURNED, UNIT_VALUE_SCALE
+from sim.types import (
+    MILLI_UNITS_PER_UNIT,
+    PPM,
+    STATUS_ACTIVE,
+    STATUS_CHURNED,
+    UNIT_VALUE_SCALE,
+    fixed_point_scale,
+)
 
 PENDING = "pending"
 """`queue` rule: a member who bought today with no promise left joins the line at release."""
@@ -470,7 +477,7 @@ class Platform(mesa.Model):
         rules = self.rules
         pool = self.dividend_pool_cents
         self.contingent_before_release_cents = sum(member.energy_cents for member in self.members)
-        unit_value_scaled = 0
+        unit_value = 0.0
         payments: list[tuple[int, bool]] = []
         if rules.release_rule in ("pool", "emission"):
             if rules.release_rule == "pool":
@@ -479,8 +486,10 @@ class Platform(mesa.Model):
                 budget = rules.emission_cents_per_day
             total_contribution = sum(member.contribution_milli for member in self.members)
             if total_contribution > 0:
-                unit_value_scaled = budget * UNIT_VALUE_SCALE // total_contribution
-                payments = [member.receive_dividend(member.contribution_milli * unit_value_scaled // UNIT_VALUE_SCALE)
+                scale = fixed_point_scale(budget)
+                unit_value_scaled = budget * scale // total_contribution
+                unit_value = unit_value_scaled * MILLI_UNITS_PER_UNIT / scale
+                payments = [member.receive_dividend(member.contribution_milli * unit_value_scaled // scale)
                             for member in self.members if member.contribution_milli > 0]
         elif rules.release_rule == "fixed_rate":
             payments = [member.receive_dividend(max(member.energy_cents * rules.fixed_rate_ppm // PPM, 1))
@@ -499,7 +508,7 @@ class Platform(mesa.Model):
         self.dividend_pool_cents += top_up - released
         self.today.update(released_cents=released, platform_top_up_cents=top_up,
                           exits=sum(exited for _, exited in payments),
-                          unit_value=unit_value_scaled * 1000 / UNIT_VALUE_SCALE)
+                          unit_value=unit_value)
 
     def pay_the_line(self, budget_cents: int) -> list[tuple[int, bool]]:
         """`queue` rule: today's entrants join the back of the line in member order; the
@@ -529,10 +538,11 @@ class Platform(mesa.Model):
         budget = self.honorary_pool_cents * rules.honorary_release_ppm // PPM
         paid = 0
         if budget > 0 and self.honorary_weight_ppm > 0:
-            value_scaled = budget * UNIT_VALUE_SCALE // self.honorary_weight_ppm
+            scale = fixed_point_scale(budget)
+            value_scaled = budget * scale // self.honorary_weight_ppm
             for member in self.active_members():
                 if member.level > 0:
-                    payment = rules.level_honorary_weight_ppm[member.level] * value_scaled // UNIT_VALUE_SCALE
+                    payment = rules.level_honorary_weight_ppm[member.level] * value_scaled // scale
                     member.balance_cents += payment
                     paid += payment
         self.honorary_pool_cents -= paid

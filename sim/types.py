@@ -19,7 +19,10 @@ MILLI_UNITS_PER_UNIT = 1_000
 """Contribution is counted in thousandths of a unit."""
 
 UNIT_VALUE_SCALE = 1_000_000
-"""Fixed-point scale of the value of one contribution milli-unit (cents × scale)."""
+"""Fixed-point scale of the share of queued withdrawals paid pro rata (share × scale)."""
+
+FIXED_POINT_BUDGET = 2**62
+"""A day's budget × its fixed-point scale stays below this, so no product can overflow int64."""
 
 NO_DAY = -1
 """Marks "no request pending" in day-valued arrays."""
@@ -36,3 +39,14 @@ QUEUE_NONE = -1
 """`queue` rule: the member is not waiting in the payout queue."""
 QUEUE_PENDING = -2
 """`queue` rule: the member entered the payout queue today and gets a place at release."""
+
+
+def fixed_point_scale(budget_cents: int) -> int:
+    """The finest power-of-ten fixed-point scale for splitting ``budget_cents``: the value of
+    one unit is held as budget × scale // units and each share as units_i × value // scale,
+    so every product stays below 2**62. A power of ten keeps decimal splits exact (1 000
+    cents over 200 000 units pays 500 per 100 000, not 499)."""
+    scale = 1
+    while max(budget_cents, 1) * scale * 10 <= FIXED_POINT_BUDGET:
+        scale *= 10
+    return scale

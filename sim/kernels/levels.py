@@ -5,7 +5,7 @@ import numpy as np
 from numba import njit, prange
 
 from sim.kernels.chunks import chunk_bounds
-from sim.types import STATUS_ACTIVE, UNIT_VALUE_SCALE
+from sim.types import STATUS_ACTIVE
 
 UPGRADES = 0
 N_LEVEL_TOTALS = 1
@@ -48,8 +48,8 @@ def levels_kernel(
 
 
 @njit(parallel=True, cache=True)
-def honorary_kernel(n, status, level, balance, weight_ppm, value_scaled, totals):
-    """Pay each active member weight_ppm[level] × value_scaled // UNIT_VALUE_SCALE."""
+def honorary_kernel(n, status, level, balance, weight_ppm, value_scaled, scale, totals):
+    """Pay each active member weight_ppm[level] × value_scaled // scale."""
     n_chunks = totals.shape[0]
     for chunk in prange(n_chunks):
         lo, hi = chunk_bounds(n, chunk, n_chunks)
@@ -57,7 +57,7 @@ def honorary_kernel(n, status, level, balance, weight_ppm, value_scaled, totals)
         for i in range(lo, hi):
             if status[i] != STATUS_ACTIVE or level[i] == 0:
                 continue
-            payment = weight_ppm[level[i]] * value_scaled // UNIT_VALUE_SCALE
+            payment = weight_ppm[level[i]] * value_scaled // scale
             balance[i] += payment
             paid += payment
         totals[chunk, HONORARY_PAID] = paid

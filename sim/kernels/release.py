@@ -5,7 +5,7 @@ re-enters only by buying again."""
 from numba import njit, prange
 
 from sim.kernels.chunks import chunk_bounds
-from sim.types import PPM, QUEUE_NONE, UNIT_VALUE_SCALE
+from sim.types import PPM, QUEUE_NONE
 
 RELEASED = 0
 EXITS = 1  # members whose energy reached zero
@@ -39,12 +39,12 @@ def store_totals(totals, row, released, exits, removed, dividend_exits):
 
 
 @njit(parallel=True, cache=True)
-def release_split_kernel(n, contribution, energy, balance, unit_value_scaled, totals):
+def release_split_kernel(n, contribution, energy, balance, unit_value_scaled, scale, totals):
     """Rules `pool` (A) and `emission` (B): pay each member in the dividend
-    contribution × unit_value_scaled // UNIT_VALUE_SCALE, capped by its energy.
+    contribution × unit_value_scaled // scale, capped by its energy.
 
-    ``unit_value_scaled`` is the day's budget × UNIT_VALUE_SCALE // total contribution,
-    floored, so the payments never add up to more than the budget.
+    ``unit_value_scaled`` is the day's budget × scale // total contribution, floored, so
+    the payments never add up to more than the budget (see ``fixed_point_scale``).
     """
     n_chunks = totals.shape[0]
     for chunk in prange(n_chunks):
@@ -54,7 +54,7 @@ def release_split_kernel(n, contribution, energy, balance, unit_value_scaled, to
             units = contribution[i]
             if units == 0:
                 continue
-            paid, exited, gone = pay_dividend(i, units * unit_value_scaled // UNIT_VALUE_SCALE,
+            paid, exited, gone = pay_dividend(i, units * unit_value_scaled // scale,
                                               energy, contribution, balance)
             released += paid
             exits += exited

@@ -30,10 +30,9 @@ def tiny_run(baseline_path, days, **settings):
 
 def test_pool_rule_by_hand(baseline_path):
     """Day 0: 2 × 10 000 of sales put α = 10 % = 2 000 in the pool; each member holds
-    10 000 × 1000 / 100 = 100 000 milli-units. Half the pool is released each day:
-    budget 1 000 → unit value 1 000 × 10⁶ // 200 000 = 5 000 → 500 each; then 500 → 250
-    each; 250 → 125 each; 125 → unit value 625 → 62 each (62.5 floored), 2 cents stay in
-    the pool; 63 → unit value 315 → 31 each."""
+    10 000 × 1000 / 100 = 100 000 milli-units, half of all. Half the pool is released each
+    day: budget 1 000 → 500 each; then 500 → 250 each; 250 → 125 each; 125 → 62 each (62.5
+    floored), 1 cent stays in the pool; 63 → 31 each (31.5 floored)."""
     result = tiny_run(baseline_path, 5, **{"release.rule": "pool", "release.dividend_pool_share_of_sales": 0.1,
                                            "release.pool_release_share_per_day": 0.5})
     assert result.daily["released_cents"].tolist() == [1_000, 500, 250, 124, 62]

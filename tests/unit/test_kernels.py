@@ -25,7 +25,7 @@ from sim.kernels.withdrawals import (
     request_kernel,
 )
 from sim.rules import cumulative_shares, price_table
-from sim.types import NO_DAY, PPM, QUEUE_NONE, STATUS_ACTIVE, STATUS_CHURNED, UNIT_VALUE_SCALE
+from sim.types import NO_DAY, PPM, QUEUE_NONE, STATUS_ACTIVE, STATUS_CHURNED, UNIT_VALUE_SCALE, fixed_point_scale
 from tests.unit import twins
 
 SIZES = (1, 7, 33, 500)
@@ -138,13 +138,16 @@ def test_purchase_kernel_matches_twin(n, seed, gifts, right_price, mark_queue):
 
 
 @pytest.mark.parametrize("n", SIZES)
-@pytest.mark.parametrize("unit_value_scaled", [0, 1, 37_123, 9_000_000])
-def test_release_split_kernel_matches_twin(n, unit_value_scaled):
-    arrays = random_members(n, n + unit_value_scaled)
+@pytest.mark.parametrize("budget", [0, 1, 37_123, 9_000_000, 10**15])
+def test_release_split_kernel_matches_twin(n, budget):
+    arrays = random_members(n, n + budget % 1000)
     expected = as_lists(arrays)
+    scale = fixed_point_scale(budget)
+    unit_value_scaled = budget * scale // max(int(arrays["contribution"].sum()), 1)
     out = totals(release_columns.N_TOTALS)
-    release_split_kernel(n, arrays["contribution"], arrays["energy"], arrays["balance"], unit_value_scaled, out)
-    assert out.sum(axis=0).tolist() == twins.release_split(expected, unit_value_scaled)
+    release_split_kernel(n, arrays["contribution"], arrays["energy"], arrays["balance"], unit_value_scaled, scale, out)
+    assert out.sum(axis=0).tolist() == twins.release_split(expected, unit_value_scaled, scale)
+    assert out[:, release_columns.RELEASED].sum() <= budget
     assert_same(arrays, expected)
 
 
@@ -249,8 +252,9 @@ def test_levels_and_honorary_kernels_match_twins(n):
     assert_same(arrays, expected)
     weights = np.array([0, PPM, 3 * PPM, 10 * PPM], dtype=np.int64)
     paid = totals(level_columns.N_HONORARY_TOTALS)
-    honorary_kernel(n, arrays["status"], arrays["level"], arrays["balance"], weights, 123_457, paid)
-    assert paid.sum() == twins.honorary(expected, weights, 123_457)
+    scale = fixed_point_scale(5_000_000)
+    honorary_kernel(n, arrays["status"], arrays["level"], arrays["balance"], weights, 123_457, scale, paid)
+    assert paid.sum() == twins.honorary(expected, weights, 123_457, scale)
     assert_same(arrays, expected)
 
 

@@ -196,24 +196,24 @@ def levels(m, unit_price, min_units, min_direct, min_team):
     return counts, upgrades
 
 
-def honorary(m, weight_ppm, value_scaled):
+def honorary(m, weight_ppm, value_scaled, scale):
     paid = 0
     for i in range(len(m["status"])):
         if m["status"][i] != STATUS_ACTIVE or m["level"][i] == 0:
             continue
-        payment = int(weight_ppm[m["level"][i]]) * value_scaled // UNIT_VALUE_SCALE
+        payment = int(weight_ppm[m["level"][i]]) * value_scaled // scale
         m["balance"][i] += payment
         paid += payment
     return paid
 
 
-def release_split(m, unit_value_scaled):
+def release_split(m, unit_value_scaled, scale):
     out = [0, 0, 0, 0]
     for i in range(len(m["contribution"])):
         units = m["contribution"][i]
         if units == 0:
             continue
-        paid, exited, removed = _pay_dividend(m, i, units * unit_value_scaled // UNIT_VALUE_SCALE)
+        paid, exited, removed = _pay_dividend(m, i, units * unit_value_scaled // scale)
         out = [out[0] + paid, out[1] + exited, out[2] + removed, out[3] + (removed > 0)]
     return out
 
