@@ -17,7 +17,7 @@ import pandas as pd
 from sim.engine import resolve, run
 from sim.metrics import collapse_day_distribution, member_outcomes, ruin_probability, run_metrics
 from sim.params import Scenario
-from sim.results import RunResult
+from sim.results import RunResult, write_atomic
 from sim.rng import replicate_seed
 from sim.scenario import replace
 
@@ -71,10 +71,8 @@ def save_replicates(result: RunResult, table: pd.DataFrame, out_dir: str | Path 
     """Save replicate 0 as a run folder (``RunResult.save``) with ``replicates.parquet``
     in it; on any failure the run folder is removed, so it is complete or absent."""
     run_dir = result.save(out_dir)
-    temporary = run_dir / f".{REPLICATES_FILE}.partial-{os.getpid()}"
     try:
-        table.to_parquet(temporary, index=False)
-        temporary.rename(run_dir / REPLICATES_FILE)
+        write_atomic(run_dir / REPLICATES_FILE, lambda path: table.to_parquet(path, index=False))
     except BaseException:
         shutil.rmtree(run_dir, ignore_errors=True)
         raise

@@ -21,6 +21,21 @@ from sim.scenario import load_scenario, to_toml
 RESULT_FILES = ("daily.parquet", "ledger.parquet", "members.parquet", "summary.json", "scenario.toml", "manifest.json")
 
 
+TEMPORARY_SUFFIX = ".tmp"
+"""``write_atomic`` writes ``.<name>.tmp`` first; a leftover one is an interrupted write."""
+
+
+def write_atomic(path: Path, write) -> None:
+    """Call ``write(temporary_path)``, then rename the result to ``path``: the file is
+    complete or absent, never half-written."""
+    temporary = path.with_name(f".{path.name}{TEMPORARY_SUFFIX}")
+    try:
+        write(temporary)
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
 def package_version() -> str:
     """Installed version of circsim, or "unknown" when running from a bare checkout."""
     try:

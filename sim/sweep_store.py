@@ -14,7 +14,6 @@ Opening the folder again (resume) removes what an interruption left half-written
 """
 
 import json
-import os
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -24,7 +23,7 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from sim.results import git_commit, package_version
+from sim.results import TEMPORARY_SUFFIX, git_commit, package_version, write_atomic
 from sim.scenario import to_toml
 from sim.sweep import SweepError, SweepPlan
 
@@ -32,19 +31,8 @@ MANIFEST = "sweep.json"
 SUMMARY = "summary"
 DAILY = "daily"
 KEYS = ["point", "replicate"]
-TEMPORARY_SUFFIX = ".tmp"
 NONE_IN_EVERY_ROW_TYPES = {"collapse_day": pa.int64()}
 """Type of a summary column whose values are all None in a part; any other is a float."""
-
-
-def _write_atomic(path: Path, write) -> None:
-    """Call ``write(temporary_path)``, then rename the result to ``path``."""
-    temporary = path.with_name(f".{path.name}{TEMPORARY_SUFFIX}")
-    try:
-        write(temporary)
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
 
 
 def _part_index(path: Path) -> int:
@@ -76,9 +64,9 @@ class SweepStore:
             (folder / SUMMARY).mkdir(parents=True, exist_ok=True)
             if plan.sweep.daily:
                 (folder / DAILY).mkdir()
-            _write_atomic(folder / "scenario.toml", lambda path: path.write_text(to_toml(plan.base)))
+            write_atomic(folder / "scenario.toml", lambda path: path.write_text(to_toml(plan.base)))
             manifest = _manifest(plan)
-            _write_atomic(manifest_path, lambda path: path.write_text(json.dumps(manifest, indent=2) + "\n"))
+            write_atomic(manifest_path, lambda path: path.write_text(json.dumps(manifest, indent=2) + "\n"))
         _remove_unfinished(folder)
         return cls(folder)
 
@@ -95,9 +83,9 @@ class SweepStore:
         name = f"part-{self.next_part:05d}.parquet"
         if daily_frames:
             daily = pd.concat(daily_frames, ignore_index=True)
-            _write_atomic(self.folder / DAILY / name, lambda path: daily.to_parquet(path, index=False))
+            write_atomic(self.folder / DAILY / name, lambda path: daily.to_parquet(path, index=False))
         summary = _typed(pa.Table.from_pylist(summary_rows))
-        _write_atomic(self.folder / SUMMARY / name, lambda path: pq.write_table(summary, path))
+        write_atomic(self.folder / SUMMARY / name, lambda path: pq.write_table(summary, path))
         self.next_part += 1
 
 

@@ -27,8 +27,7 @@ from sim.cli import UserError
 from sim.engine import resolve, run
 from sim.params import Scenario
 from sim.report import RunFolderError, read_run
-from sim.results import git_commit, package_version
-from sim.sweep_store import _write_atomic  # write to a temporary name, then rename
+from sim.results import git_commit, package_version, write_atomic
 from sim.types import PPM, share_to_ppm
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
@@ -554,7 +553,7 @@ def write_page(out: Path = Path("docs"), twin_members: int = TWIN_MEMBERS) -> tu
     embedded = {}
     for name, (section, figure) in figures.items():
         path = out / "figures" / f"validation-{name}.png"
-        _write_atomic(path, lambda target, figure=figure: figure.savefig(target, dpi=FIGURE_DPI, format="png"))
+        write_atomic(path, lambda target, figure=figure: figure.savefig(target, dpi=FIGURE_DPI, format="png"))
         embedded[section.title] = path.relative_to(out).as_posix()
     checks = [check for section in sections for check in section.checks]
     failed = sum(not check.passed for check in checks)
@@ -574,7 +573,7 @@ def write_page(out: Path = Path("docs"), twin_members: int = TWIN_MEMBERS) -> tu
         if section.title in embedded:
             lines += [f"![{section.title}]({embedded[section.title]})", ""]
     page = out / "validation.md"
-    _write_atomic(page, lambda target: target.write_text("\n".join(lines)))
+    write_atomic(page, lambda target: target.write_text("\n".join(lines)))
     return page, checks
 
 
@@ -603,7 +602,7 @@ def write_meanfield(run_dir: Path) -> int:
     daily = result.daily
     twin = meanfield.solve(result.scenario, days=len(daily))
     path = run_dir / "meanfield.parquet"
-    _write_atomic(path, lambda target: twin.to_parquet(target, index=False))
+    write_atomic(path, lambda target: twin.to_parquet(target, index=False))
     failure = first_day(daily["withdrawals_unpaid_cents"].to_numpy() > 0)
     last_day = None if math.isinf(failure) else max(int(failure) - 1, 0)
     last = len(daily) - 1 if last_day is None else last_day
