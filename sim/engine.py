@@ -80,7 +80,8 @@ class Simulation:
     def result(self, threads: int, wall_seconds: float) -> RunResult:
         """The ``RunResult`` of the days played so far."""
         daily = daily_frame(self.rows)
-        summary = record.run_summary(self, daily)
+        members = build_members_frame(self.members, self.rules.goods_value_ppm)
+        summary = record.run_summary(self, daily, members["net_cents"].to_numpy())
         manifest = build_manifest(
             scenario_hash(self.scenario), self.scenario.run.seed, threads, wall_seconds,
             summary["member_days"], self.validate,
@@ -89,7 +90,7 @@ class Simulation:
             scenario=self.scenario,
             daily=daily,
             ledger=self.ledger.frame(),
-            members=build_members_frame(self.members, self.rules.goods_value_ppm),
+            members=members,
             summary=summary,
             manifest=manifest,
             timings_seconds=dict(self.timings_seconds),

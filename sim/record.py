@@ -65,10 +65,10 @@ def member_net_cents(members, goods_value_ppm: int) -> np.ndarray:
     return members.view("withdrawn_cents") + goods_value - members.view("new_money_cents")
 
 
-def run_summary(sim, daily) -> dict:
-    """Headline figures of a whole run (see README, "What each metric means")."""
+def run_summary(sim, daily, net) -> dict:
+    """Headline figures of a whole run (see README, "What each metric means"); ``net`` is
+    each member's ``member_net_cents``."""
     ledger = sim.ledger
-    net = member_net_cents(sim.members, sim.rules.goods_value_ppm)
     paid_in = sim.members.view("new_money_cents") > 0
     promised = sim.promised_cents
     return {
