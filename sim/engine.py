@@ -45,7 +45,10 @@ class Simulation:
         self.members_active = rules.initial_members
         self.members_in_dividend = 0
         self.level_counts = np.zeros(len(rules.level_honorary_weight_ppm), dtype=np.int64)
+        self.levels_checked_under = None  # the rules of the last level check (events may change them)
         self.merchant_sales_today = np.zeros(self.merchants.count, dtype=np.int64)
+        self.buyers_scratch = np.empty(0, dtype=np.int32)  # the purchase kernel lists buyers here
+        self.buyers_today = np.empty(0, dtype=np.int32)
         self.merchants_unpaid_days = 0
         self.energy_outstanding_cents = 0
         self.contingent_before_release_cents = 0

@@ -42,8 +42,26 @@ def problems(sim) -> list[str]:
     return found
 
 
+def _members_below_their_level(sim) -> int:
+    """Active members who meet every condition of a level above their own: none right after
+    the levels phase (which checks only members due for a check, so this catches a change
+    that forgot to mark one)."""
+    rules, members = sim.rules, sim.members
+    active = members.view("status") == STATUS_ACTIVE
+    level = members.view("level")
+    below = np.zeros(members.count, dtype=bool)
+    for candidate in range(1, len(rules.level_min_goods_cents)):
+        qualifies = ((members.view("goods_cents") >= rules.level_min_goods_cents[candidate])
+                     & (members.view("direct_referrals") >= rules.level_min_direct_referrals[candidate])
+                     & (members.view("team_sales_cents") >= rules.level_min_team_sales_cents[candidate]))
+        below |= active & qualifies & (level < candidate)
+    return int(below.sum())
+
+
 def check(sim, phase: str) -> None:
     """Raise ``InvariantError`` naming the day and phase if any invariant is broken."""
     found = problems(sim)
+    if phase == "levels" and sim.levels_checked_under is sim.rules and _members_below_their_level(sim):
+        found.append("an active member qualifies for a higher level than it holds")
     if found:
         raise InvariantError(f"day {sim.day}, after phase '{phase}': " + "; ".join(found))

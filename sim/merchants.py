@@ -40,23 +40,35 @@ def supply_factor(rules: Rules, merchants_active: int, members_active: int) -> f
 
 
 GUIDE_BINS_PER_MERCHANT = 4
+GUIDE_BIN_MARGIN = 1e-12
+"""Relative margin by which each bin of draws is widened: it covers the rounding of
+``draw * bins`` in ``pick_from_cdf``, which can put a draw just outside its exact bin."""
+
+
+def guide_table(ids: np.ndarray, cdf: np.ndarray, bins_per_entry: int = GUIDE_BINS_PER_MERCHANT) -> np.ndarray:
+    """Guide table for ``sim.kernels.purchases.pick_from_cdf``: over ``bins_per_entry`` ×
+    len(cdf) equal bins of draws, entry j is k = the first index with cdf[k] > j / bins, or
+    ``-1 - ids[k]`` when every draw of the bin picks k (the pick then reads nothing else)."""
+    bins = bins_per_entry * cdf.size
+    edges = np.arange(bins + 1) / bins
+    first = np.searchsorted(cdf, edges[:-1] * (1 - GUIDE_BIN_MARGIN), side="right")
+    whole_bin = cdf[first] > edges[1:] * (1 + GUIDE_BIN_MARGIN)
+    return np.where(whole_bin, -1 - ids[first], first).astype(np.int32)
 
 
 def selection(merchants, rules: Rules) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Active merchant indices, the cumulative probability that a purchase goes to each
-    (proportional to concession ** promotion_elasticity, seed 003), and a guide table:
-    entry j is the first merchant whose cumulative probability exceeds j / len(guide)."""
+    (proportional to concession ** promotion_elasticity, seed 003), and their guide table
+    (``guide_table``)."""
     ids = np.flatnonzero(merchants.view("active"))
     if ids.size == 0:
-        return ids, np.ones(1), np.zeros(1, dtype=np.int64)
+        return ids, np.ones(1), np.zeros(1, dtype=np.int32)
     if rules.promotion_elasticity == 0.0:
         weights = np.ones(ids.size)
     else:
         weights = (merchants.concession_ppm[ids] / PPM) ** rules.promotion_elasticity
     cdf = cumulative_shares(weights)
-    bins = GUIDE_BINS_PER_MERCHANT * ids.size
-    guide = np.searchsorted(cdf, np.arange(bins) / bins, side="right").astype(np.int64)
-    return ids, cdf, guide
+    return ids, cdf, guide_table(ids, cdf)
 
 
 def leave_by_draw(merchants, rules: Rules, probability: float, day: int, stream: int) -> int:

@@ -7,6 +7,7 @@ import numpy as np
 from sim import merchants as merchant_rules
 from sim import rng, sentiment
 from sim.kernels import N_CHUNKS
+from sim.kernels.chunks import chunk_bounds
 from sim.kernels import churn as churn_columns
 from sim.kernels import levels as level_columns
 from sim.kernels import purchases as purchase_columns
@@ -80,13 +81,20 @@ def arrivals(sim) -> None:
     totals = _totals(referral_columns.N_ASSIGN_TOTALS, 1)
     assign_referrers_kernel(
         first_new, members.count, members.status, members.referrer, members.direct_referrals,
-        _key(sim, rng.STREAM_REFERRER_PICK), _key(sim, rng.STREAM_REFERRER_COPY),
+        members.level_recheck, _key(sim, rng.STREAM_REFERRER_PICK), _key(sim, rng.STREAM_REFERRER_COPY),
         rules.referral_preferential_share, totals,
     )
     merchants_active = int(sim.merchants.view("active").sum())
     joining = merchant_rules.newcomers_wanted(rules, merchants_active, sim.members_active)
     merchant_rules.join(sim.merchants, rules, joining, sim.day)
     sim.today.update(arrivals=newcomers, attractiveness=appeal, referred=int(totals[0, 0]), merchants_joined=joining)
+
+
+def listed_by_chunk(scratch: np.ndarray, n: int, counts: np.ndarray) -> np.ndarray:
+    """The entries a chunked kernel listed at the start of each chunk's range of
+    ``scratch`` (``counts[chunk]`` of them), joined in chunk order."""
+    starts = [chunk_bounds(n, chunk, N_CHUNKS)[0] for chunk in range(N_CHUNKS)]
+    return np.concatenate([scratch[start:start + count] for start, count in zip(starts, counts)])
 
 
 def _purchase_keys(sim) -> np.ndarray:
@@ -103,17 +111,20 @@ def purchases(sim) -> None:
         rules, merchant_ids.size, sim.members_active)
     totals = _totals(purchase_columns.N_TOTALS)
     merchant_sales = np.zeros((N_CHUNKS, merchants.count), dtype=np.int64)
+    if sim.buyers_scratch.shape[0] < members.count:
+        sim.buyers_scratch = np.empty(members.capacity, dtype=np.int32)
     purchase_kernel(
         members.count, members.status, members.balance_cents, members.energy_cents,
         members.contribution_milli, members.new_money_cents, members.goods_cents, members.level,
-        members.rights, members.queue_position, _purchase_keys(sim), sim.buy_probability,
+        members.level_recheck, members.rights, members.queue_position, _purchase_keys(sim), sim.buy_probability,
         rules.price_table, rules.gift_probability, rules.gift_cdf, rules.tier_price_cents,
         rules.tier_multiple_ppm, rules.tier_contribution_ppm, rules.tier_level, rules.level_contribution_ppm,
         rules.repurchase_max_ppm, rules.contribution_unit_price_cents, merchant_ids, merchant_cdf,
         merchant_guide, merchants.concession_ppm, rules.pool_share_ppm, rules.honorary_share_ppm,
         rules.right_price_cents if rules.release_rule == "linear" else 0, rules.release_rule == "queue",
-        merchant_sales, totals,
+        merchant_sales, sim.buyers_scratch, totals,
     )
+    sim.buyers_today = listed_by_chunk(sim.buyers_scratch, members.count, totals[:, purchase_columns.PURCHASES])
     day = totals.sum(axis=0)
     sim.merchant_sales_today = merchant_sales.sum(axis=0)
     merchants.view("sales_cents")[:] += sim.merchant_sales_today
@@ -157,11 +168,11 @@ def referrals(sim) -> None:
     if rules.referral_generations > 0:
         totals = _totals(referral_columns.N_UPLINE_TOTALS, 1)
         credit_uplines_kernel(
-            members.count, members.status, members.level, members.referrer, members.contribution_milli,
-            members.balance_cents, members.team_sales_cents, _purchase_keys(sim),
-            sim.buy_probability, rules.price_table, rules.gift_probability, rules.gift_cdf,
+            sim.buyers_today, members.status, members.level, members.level_recheck, members.referrer,
+            members.contribution_milli,
+            members.balance_cents, members.team_sales_cents, _purchase_keys(sim), rules.price_table, rules.gift_probability, rules.gift_cdf,
             rules.tier_price_cents, rules.tier_contribution_ppm, rules.level_contribution_ppm,
-            rules.contribution_unit_price_cents, bool(sim.merchants.view("active").any()),
+            rules.contribution_unit_price_cents,
             rules.level_generations, rules.referral_contribution_ppm, rules.referral_cash_ppm, totals,
         )
         credited = int(totals[0, referral_columns.CONTRIBUTION_CREDITED])
@@ -179,11 +190,14 @@ def levels(sim) -> None:
     if level_count(rules) == 1:  # no levels defined: every active member is at level 0
         sim.level_counts = np.array([sim.members_active], dtype=np.int64)
     else:
+        if sim.levels_checked_under is not rules:  # new thresholds: every member is due for a check
+            members.view("level_recheck")[:] = 1
+            sim.levels_checked_under = rules
         level_counts = _totals(level_count(rules))
         totals = _totals(level_columns.N_LEVEL_TOTALS)
         levels_kernel(
-            members.count, members.status, members.level, members.goods_cents, members.direct_referrals,
-            members.team_sales_cents, rules.level_min_goods_cents,
+            members.count, members.status, members.level, members.level_recheck, members.goods_cents,
+            members.direct_referrals, members.team_sales_cents, rules.level_min_goods_cents,
             rules.level_min_direct_referrals, rules.level_min_team_sales_cents, level_counts, totals,
         )
         sim.level_counts = level_counts.sum(axis=0)

@@ -53,13 +53,27 @@ def uniform_py(key: int, index: int) -> float:
 
 
 @njit(cache=True, inline="always")
-def uniform(key, index):
-    """Uniform draw in [0, 1) for one index under ``key`` (numba; same bits as ``uniform_py``)."""
+def bits53(key, index):
+    """The 53 random bits behind ``uniform(key, index)``, as an int64 in [0, 2**53)."""
     z = np.uint64(key) + (np.uint64(index) + np.uint64(1)) * np.uint64(GOLDEN_GAMMA)
     z = (z ^ (z >> np.uint64(30))) * np.uint64(MIX_MULT_1)
     z = (z ^ (z >> np.uint64(27))) * np.uint64(MIX_MULT_2)
     z = z ^ (z >> np.uint64(31))
-    return float(np.int64(z >> np.uint64(11))) * TWO_POW_MINUS_53  # int64 -> double is one instruction
+    return np.int64(z >> np.uint64(11))
+
+
+@njit(cache=True, inline="always")
+def uniform(key, index):
+    """Uniform draw in [0, 1) for one index under ``key`` (numba; same bits as ``uniform_py``)."""
+    return float(bits53(key, index)) * TWO_POW_MINUS_53  # int64 -> double is one instruction
+
+
+@njit(cache=True)
+def threshold53(probability):
+    """The integer t with ``uniform(key, i) < probability`` exactly when ``bits53(key, i) < t``:
+    uniform is bits × 2**-53 exactly, so the test is bits < probability × 2**53 (an exact
+    product), that is bits < ceil(probability × 2**53)."""
+    return np.int64(np.ceil(min(max(probability, 0.0), 1.0) * 2.0**53))
 
 
 @njit(cache=True)

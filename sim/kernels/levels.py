@@ -14,36 +14,67 @@ HONORARY_PAID = 0
 N_HONORARY_TOTALS = 1
 
 
+@njit(cache=True)
+def lowest_above(threshold):
+    """Entry L is the lowest threshold[c] over the levels c > L: what a member at level L
+    needs to rise at all (the top level's entry is its own threshold; nothing is above it)."""
+    lowest = threshold.copy()
+    for here in range(threshold.shape[0] - 2, -1, -1):
+        lowest[here] = min(threshold[here + 1], lowest[here + 1])
+    return lowest
+
+
+@njit(cache=True, inline="always")
+def rise(i, level, goods, direct_referrals, team_sales, min_goods_cents, min_direct_referrals,
+         min_team_sales_cents, reach_goods, reach_direct, reach_team):
+    """Lift member i to the highest level whose every condition is met; 1 if it rose. A
+    member below the lowest threshold of every level above its own is passed over at once
+    (``reach_*`` from ``lowest_above``)."""
+    here = level[i]
+    if not (goods[i] >= reach_goods[here] and direct_referrals[i] >= reach_direct[here]
+            and team_sales[i] >= reach_team[here]):
+        return 0
+    for candidate in range(min_goods_cents.shape[0] - 1, here, -1):
+        if (goods[i] >= min_goods_cents[candidate] and direct_referrals[i] >= min_direct_referrals[candidate]
+                and team_sales[i] >= min_team_sales_cents[candidate]):
+            level[i] = candidate
+            return 1
+    return 0
+
+
 @njit(parallel=True, cache=True)
 def levels_kernel(
-    n, status, level, goods, direct_referrals, team_sales,
+    n, status, level, level_recheck, goods, direct_referrals, team_sales,
     min_goods_cents, min_direct_referrals, min_team_sales_cents, level_counts, totals,
 ):
-    """Lift each active member to the highest level whose every condition is met (levels
-    never fall) and count active members per level into ``level_counts[chunk, level]``.
+    """Lift each active member due for a check (``level_recheck``, cleared here) to the
+    highest level whose every condition is met (levels never fall), and count active
+    members per level into ``level_counts[chunk, level]``. The conditions only grow, so a
+    member whose goods, referrals and team sales did not change since its last check
+    cannot rise.
 
     A lifetime-contribution threshold of U units is met when cumulative purchases reach
     U × the unit price (``min_goods_cents``), which avoids a division per member.
     """
     n_chunks = totals.shape[0]
     top = min_goods_cents.shape[0] - 1
+    reach_goods = lowest_above(min_goods_cents)
+    reach_direct = lowest_above(min_direct_referrals)
+    reach_team = lowest_above(min_team_sales_cents)
     for chunk in prange(n_chunks):
         lo, hi = chunk_bounds(n, chunk, n_chunks)
-        counts = np.zeros(top + 1, dtype=np.int64)
         upgrades = 0
         for i in range(lo, hi):
-            if status[i] != STATUS_ACTIVE:
-                continue
-            if top > level[i]:
-                for candidate in range(top, level[i], -1):
-                    if (goods[i] >= min_goods_cents[candidate]
-                            and direct_referrals[i] >= min_direct_referrals[candidate]
-                            and team_sales[i] >= min_team_sales_cents[candidate]):
-                        level[i] = candidate
-                        upgrades += 1
-                        break
-            counts[level[i]] += 1
-        level_counts[chunk, :] = counts
+            if level_recheck[i] and status[i] == STATUS_ACTIVE:
+                level_recheck[i] = 0
+                upgrades += rise(i, level, goods, direct_referrals, team_sales, min_goods_cents,
+                                 min_direct_referrals, min_team_sales_cents, reach_goods, reach_direct, reach_team)
+        # one branch-free count per level over the chunk (cached by now), which vectorises
+        for candidate in range(top + 1):
+            count = 0
+            for i in range(lo, hi):
+                count += (status[i] == STATUS_ACTIVE) & (level[i] == candidate)
+            level_counts[chunk, candidate] = count
         totals[chunk, UPGRADES] = upgrades
 
 
@@ -51,13 +82,13 @@ def levels_kernel(
 def honorary_kernel(n, status, level, balance, weight_ppm, value_scaled, scale, totals):
     """Pay each active member weight_ppm[level] × value_scaled // scale."""
     n_chunks = totals.shape[0]
+    payment = weight_ppm * value_scaled // scale
     for chunk in prange(n_chunks):
         lo, hi = chunk_bounds(n, chunk, n_chunks)
         paid = 0
         for i in range(lo, hi):
             if status[i] != STATUS_ACTIVE or level[i] == 0:
                 continue
-            payment = weight_ppm[level[i]] * value_scaled // scale
-            balance[i] += payment
-            paid += payment
+            balance[i] += payment[level[i]]
+            paid += payment[level[i]]
         totals[chunk, HONORARY_PAID] = paid

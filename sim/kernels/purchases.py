@@ -4,8 +4,9 @@ how it is paid, which merchant sells it, and the energy and contribution it earn
 import numpy as np
 from numba import njit, prange
 
-from sim.kernels.chunks import chunk_bounds
-from sim.rng import uniform
+from sim.kernels.chunks import chunk_bounds, list_drawn
+from sim.kernels.prefetch import prefetch
+from sim.rng import threshold53, uniform
 from sim.types import MILLI_UNITS_PER_UNIT, PPM, QUEUE_PENDING, STATUS_ACTIVE
 
 # indices of the day's keys
@@ -14,6 +15,9 @@ KEY_BASKET = 1
 KEY_GIFT = 2
 KEY_MERCHANT = 3
 N_KEYS = 4
+
+PREFETCH_AHEAD = 32
+"""The buyer loop asks for the rows of the buyer this many places ahead."""
 
 # columns of ``totals``
 PURCHASES = 0
@@ -32,11 +36,9 @@ N_TOTALS = 12
 
 
 @njit(cache=True, inline="always")
-def draw_purchase(i, keys, buy_probability, price_table, gift_probability, gift_cdf, tier_price):
-    """Member i's purchase today as (price in cents, tier): tier 0 is an ordinary product,
-    k ≥ 1 gift tier k, and -1 means no purchase (price 0)."""
-    if uniform(keys[KEY_BUY], i) >= buy_probability:
-        return 0, -1
+def draw_basket(i, keys, price_table, gift_probability, gift_cdf, tier_price):
+    """What buyer i buys today, as (price in cents, tier): tier 0 is an ordinary product,
+    k ≥ 1 gift tier k. Whether i buys at all is ``uniform(keys[KEY_BUY], i) < probability``."""
     draw = uniform(keys[KEY_BASKET], i)
     if gift_probability > 0.0 and uniform(keys[KEY_GIFT], i) < gift_probability:
         tier = np.searchsorted(gift_cdf, draw, side="right") + 1
@@ -45,13 +47,18 @@ def draw_purchase(i, keys, buy_probability, price_table, gift_probability, gift_
 
 
 @njit(cache=True, inline="always")
-def pick_from_cdf(cdf, guide, draw):
-    """The first index k with cdf[k] > draw (numpy's searchsorted side="right"), started from
-    the guide table's entry for the draw's bin, so a pick takes about one step."""
+def pick_from_cdf(ids, cdf, guide, draw):
+    """``ids[k]`` for the first k with cdf[k] > draw (numpy's searchsorted side="right").
+
+    The guide table (``sim.merchants.guide_table``) holds, for each equal bin of draws,
+    either the answer itself as ``-1 - id`` (the whole bin falls on one k) or the first k
+    to try, so a pick reads one entry and at most a step or two of ``cdf``."""
     k = guide[int(draw * guide.shape[0])]
+    if k < 0:
+        return -1 - k
     while cdf[k] <= draw:
         k += 1
-    return k
+    return ids[k]
 
 
 @njit(cache=True, inline="always")
@@ -65,41 +72,50 @@ def purchase_contribution(price, tier, level, unit_price_cents, tier_contributio
 
 @njit(parallel=True, cache=True)
 def purchase_kernel(
-    n, status, balance, energy, contribution, new_money, goods, level, rights, queue_position,
+    n, status, balance, energy, contribution, new_money, goods, level, level_recheck, rights, queue_position,
     keys, buy_probability, price_table, gift_probability, gift_cdf,
     tier_price, tier_multiple_ppm, tier_contribution_ppm, tier_level, level_contribution_ppm,
     repurchase_max_ppm, unit_price_cents, merchant_ids, merchant_cdf, merchant_guide, merchant_concession_ppm,
     pool_share_ppm, honorary_share_ppm, right_price_cents, mark_queue_entries,
-    merchant_sales, totals,
+    merchant_sales, buyers, totals,
 ):
-    """Each active member buys at most once (see ``draw_purchase``); nothing is bought when
-    ``merchant_ids`` is empty.
+    """Each active member buys with ``buy_probability``, at most once, what ``draw_basket``
+    draws; nothing is bought when ``merchant_ids`` is empty.
 
     Up to ``repurchase_max_ppm`` of the price comes from the balance, the rest is new
-    money. A gift package lifts the buyer's level to at least its tier's level. Energy
+    money. A gift package lifts the buyer's level to at least its tier's level, and the
+    buyer's level is due for a check (``level_recheck``). Energy
     grows by price × the tier's multiple, contribution by ``purchase_contribution``;
     ``right_price_cents > 0`` (rule `linear`) adds price // right price rights, and
     ``mark_queue_entries`` (rule `queue`) marks members whose energy was zero as entering
-    the queue. The merchant is drawn by ``merchant_cdf`` (with its guide table); its concession, the dividend and
-    honorary pool shares are floors of the price. Per-merchant sales go to
-    ``merchant_sales[chunk, merchant]``.
+    the queue. The merchant is drawn by ``merchant_cdf`` (with its guide table); its
+    concession, the dividend and honorary pool shares are floors of the price. Per-merchant
+    sales go to ``merchant_sales[chunk, merchant]``; the buyers of each chunk are listed in
+    order at the start of its range of ``buyers`` (``totals[chunk, PURCHASES]`` of them).
     """
     n_chunks = totals.shape[0]
-    can_buy = merchant_ids.shape[0] > 0
+    buy_threshold = threshold53(buy_probability) if merchant_ids.shape[0] > 0 else 0
     for chunk in prange(n_chunks):
         lo, hi = chunk_bounds(n, chunk, n_chunks)
         day = np.zeros(N_TOTALS, dtype=np.int64)
-        for i in range(lo, hi):
-            if not can_buy or status[i] != STATUS_ACTIVE:
-                continue
-            price, tier = draw_purchase(i, keys, buy_probability, price_table, gift_probability, gift_cdf, tier_price)
-            if tier < 0:
-                continue
+        end = list_drawn(lo, hi, status, keys[KEY_BUY], buy_threshold, buyers, lo)
+        for slot in range(lo, end):
+            i = buyers[slot]
+            if slot + PREFETCH_AHEAD < end:
+                ahead = buyers[slot + PREFETCH_AHEAD]
+                prefetch(balance, ahead)
+                prefetch(new_money, ahead)
+                prefetch(goods, ahead)
+                prefetch(level, ahead)
+                prefetch(energy, ahead)
+                prefetch(contribution, ahead)
+            price, tier = draw_basket(i, keys, price_table, gift_probability, gift_cdf, tier_price)
             from_balance = min(balance[i], price * repurchase_max_ppm // PPM)
             balance[i] -= from_balance
             new_money[i] += price - from_balance
             goods[i] += price
             level[i] = max(level[i], tier_level[tier])
+            level_recheck[i] = 1
             energy_added = price * tier_multiple_ppm[tier] // PPM
             units = purchase_contribution(price, tier, level[i], unit_price_cents,
                                           tier_contribution_ppm, level_contribution_ppm)
@@ -111,9 +127,8 @@ def purchase_kernel(
             contribution[i] += units
             if right_price_cents > 0:
                 rights[i] += price // right_price_cents
-            merchant = merchant_ids[pick_from_cdf(merchant_cdf, merchant_guide, uniform(keys[KEY_MERCHANT], i))]
+            merchant = pick_from_cdf(merchant_ids, merchant_cdf, merchant_guide, uniform(keys[KEY_MERCHANT], i))
             merchant_sales[chunk, merchant] += price
-            day[PURCHASES] += 1
             day[SALES] += price
             day[NEW_MONEY] += price - from_balance
             day[REPURCHASED] += from_balance
@@ -125,4 +140,5 @@ def purchase_kernel(
             if tier > 0:
                 day[GIFT_PURCHASES] += 1
                 day[GIFT_SALES] += price
+        day[PURCHASES] = end - lo
         totals[chunk, :] = day

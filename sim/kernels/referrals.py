@@ -1,10 +1,11 @@
 """The referral tree: newcomers get a referrer, and purchases credit the buyer's uplines
-with team sales, referral contribution and cash rewards over G generations. Both walk
-other members' rows, so they are sequential passes in member index order."""
+with team sales, referral contribution and cash rewards over G generations. Both write
+other members' rows, so they are sequential passes in member index order; the upline
+pass visits only the day's buyers, listed by the purchase kernel."""
 
 from numba import njit
 
-from sim.kernels.purchases import draw_purchase, purchase_contribution
+from sim.kernels.purchases import draw_basket, purchase_contribution
 from sim.rng import uniform
 from sim.types import PPM, STATUS_ACTIVE
 
@@ -22,13 +23,14 @@ N_UPLINE_TOTALS = 3
 
 
 @njit(cache=True)
-def assign_referrers_kernel(first_new, n, status, referrer, direct_referrals, pick_key, copy_key,
+def assign_referrers_kernel(first_new, n, status, referrer, direct_referrals, level_recheck, pick_key, copy_key,
                             preferential_share, totals):
     """Give each newcomer j in [first_new, n) a referrer among the earlier members.
 
     A member m is drawn uniformly; with ``preferential_share`` the newcomer takes m's own
     referrer instead (when m has one), which makes active recruiters more likely to recruit
-    again (linear preferential attachment by copying). A churned pick means no referrer.
+    again (linear preferential attachment by copying). A churned pick means no referrer; a
+    referrer's level is due for a check (``level_recheck``).
     """
     referred = 0
     for j in range(first_new, n):
@@ -41,29 +43,29 @@ def assign_referrers_kernel(first_new, n, status, referrer, direct_referrals, pi
         if status[pick] == STATUS_ACTIVE:
             referrer[j] = pick
             direct_referrals[pick] += 1
+            level_recheck[pick] = 1
             referred += 1
     totals[0, REFERRED] = referred
 
 
 @njit(cache=True)
 def credit_uplines_kernel(
-    n, status, level, referrer, contribution, balance, team_sales,
-    keys, buy_probability, price_table, gift_probability, gift_cdf, tier_price,
-    tier_contribution_ppm, level_contribution_ppm, unit_price_cents, can_buy,
+    buyers, status, level, level_recheck, referrer, contribution, balance, team_sales,
+    keys, price_table, gift_probability, gift_cdf, tier_price,
+    tier_contribution_ppm, level_contribution_ppm, unit_price_cents,
     level_generations, referral_contribution_ppm, referral_cash_ppm, totals,
 ):
-    """For each of today's purchases (the same draws as the purchase kernel), walk up to
-    G = len(referral_contribution_ppm) generations of uplines: each active upline adds the
-    price to its team sales and, if its level earns from that generation, gets the
-    generation's share of the buyer's contribution and a cash reward (a share of the price)."""
+    """For each of today's buyers (in index order, their basket drawn again as in the
+    purchase kernel), walk up to G = len(referral_contribution_ppm) generations of
+    uplines: each active upline adds the price to its team sales (its level is then due for
+    a check) and, if its level earns from that generation, gets the generation's share of the buyer's contribution and a
+    cash reward (a share of the price)."""
     generations = referral_contribution_ppm.shape[0]
     credited = rewards = entries = 0
-    for i in range(n):
-        if not can_buy or status[i] != STATUS_ACTIVE or referrer[i] == NO_REFERRER:
+    for i in buyers:
+        if referrer[i] == NO_REFERRER:
             continue
-        price, tier = draw_purchase(i, keys, buy_probability, price_table, gift_probability, gift_cdf, tier_price)
-        if tier < 0:
-            continue
+        price, tier = draw_basket(i, keys, price_table, gift_probability, gift_cdf, tier_price)
         units = purchase_contribution(price, tier, level[i], unit_price_cents,
                                       tier_contribution_ppm, level_contribution_ppm)
         upline = referrer[i]
@@ -72,6 +74,7 @@ def credit_uplines_kernel(
                 break
             if status[upline] == STATUS_ACTIVE:
                 team_sales[upline] += price
+                level_recheck[upline] = 1
                 if generation < level_generations[level[upline]]:
                     added = units * referral_contribution_ppm[generation] // PPM
                     if contribution[upline] == 0 and added > 0:

@@ -9,6 +9,7 @@ import sim
 from sim import engine
 from sim.invariants import InvariantError
 from sim.ledger import ACCOUNT_NAMES
+from sim.types import STATUS_ACTIVE
 from tests.conftest import SHIPPED_SCENARIOS
 
 SMALL = dict(members=1_500, days=200)
@@ -80,3 +81,19 @@ def test_validate_mode_names_the_phase_that_breaks_the_ledger(baseline_path, mon
     monkeypatch.setattr(engine, "PHASES", phases)
     with pytest.raises(InvariantError, match=r"day 0, after phase 'leak': member_balances account is"):
         sim.run(baseline_path, validate=True, members=100, days=2)
+
+
+def test_validate_mode_catches_a_level_left_unchecked(monkeypatch):
+    """Levels are checked only for members due for a check; validate mode re-checks every
+    active member after the levels phase, so a change that forgets to mark one is named."""
+    def silent_purchase(simulation):
+        if simulation.day == 1:
+            members = simulation.members
+            unranked = np.flatnonzero((members.view("level") == 0) & (members.view("status") == STATUS_ACTIVE))
+            members.goods_cents[unranked[0]] += 10**12  # enough goods for the first level, not marked
+
+    scenario = next(path for path in SHIPPED_SCENARIOS if path.stem == "pool_gift_packages")
+    phases = engine.PHASES[:3] + (("silent_purchase", silent_purchase),) + engine.PHASES[3:]
+    monkeypatch.setattr(engine, "PHASES", phases)
+    with pytest.raises(InvariantError, match=r"day 1, after phase 'levels': an active member qualifies"):
+        sim.run(scenario, validate=True, members=200, days=3)

@@ -24,6 +24,8 @@ from sim.kernels.withdrawals import (
     pending_kernel,
     request_kernel,
 )
+from sim.merchants import guide_table
+from sim.phases import listed_by_chunk
 from sim.rules import cumulative_shares, price_table
 from sim.types import NO_DAY, PPM, QUEUE_NONE, STATUS_ACTIVE, STATUS_CHURNED, UNIT_VALUE_SCALE, fixed_point_scale
 from tests.unit import twins
@@ -41,6 +43,7 @@ def random_members(n: int, seed: int) -> dict[str, np.ndarray]:
     referrer = np.where(gen.random(n) < 0.8, (gen.random(n) * np.arange(n)).astype(np.int64), -1)
     return {
         "level": gen.integers(0, 3, n).astype(np.int8),
+        "recheck": gen.integers(0, 2, n).astype(np.int8),
         "rights": gen.integers(0, 4, n).astype(np.int32),
         "queue_position": np.full(n, QUEUE_NONE, dtype=np.int32),
         "referrer": np.where(np.arange(n) == 0, -1, referrer).astype(np.int32),
@@ -71,18 +74,18 @@ def totals(n_totals: int) -> np.ndarray:
     return np.zeros((N_CHUNKS, n_totals), dtype=np.int64)
 
 
-def guide_table(cdf: np.ndarray, bins_per_entry: int = 4) -> np.ndarray:
-    bins = bins_per_entry * cdf.size
-    return np.searchsorted(cdf, np.arange(bins) / bins, side="right").astype(np.int64)
-
-
-@pytest.mark.parametrize("size", [1, 2, 7, 300])
-def test_pick_from_cdf_is_searchsorted_right(size):
+@pytest.mark.parametrize("size, equal", [(1, False), (2, False), (7, False), (300, False), (8, True), (300, True)])
+def test_pick_from_cdf_is_searchsorted_right(size, equal):
     gen = np.random.default_rng(size)
-    cdf = cumulative_shares(gen.random(size) ** 3)
-    draws = np.concatenate([gen.random(5_000), cdf[:-1], np.nextafter(cdf[:-1], 0), [0.0, np.nextafter(1.0, 0)]])
-    picks = [pick_from_cdf(cdf, guide_table(cdf), d) for d in draws]
-    assert picks == np.searchsorted(cdf, draws, side="right").tolist()
+    cdf = cumulative_shares(np.ones(size) if equal else gen.random(size) ** 3)
+    ids = np.sort(gen.choice(10 * size, size, replace=False))
+    guide = guide_table(ids, cdf)
+    bins = np.arange(guide.size + 1) / guide.size
+    draws = np.concatenate([gen.random(5_000), cdf[:-1], np.nextafter(cdf[:-1], 0), bins[:-1],
+                            np.nextafter(bins[1:], 0), [0.0, np.nextafter(1.0, 0)]])
+    picks = [pick_from_cdf(ids, cdf, guide, d) for d in draws]
+    assert picks == ids[np.searchsorted(cdf, draws, side="right")].tolist()
+    assert (guide < 0).mean() > 0.5  # most bins are answered by the guide alone
 
 
 def purchase_setup(seed: int, gifts: bool) -> dict:
@@ -114,9 +117,10 @@ def test_purchase_kernel_matches_twin(n, seed, gifts, right_price, mark_queue):
     expected = as_lists(arrays)
     setup = purchase_setup(seed, gifts)
     merchant_cdf = cumulative_shares(setup["concession"][setup["merchant_ids"]] / PPM)
-    merchant_guide = guide_table(merchant_cdf)
+    merchant_guide = guide_table(setup["merchant_ids"], merchant_cdf)
     out = totals(purchase_columns.N_TOTALS)
     merchant_sales = np.zeros((N_CHUNKS, len(setup["concession"])), dtype=np.int64)
+    buyers = np.full(n, -1, dtype=np.int32)
     tables = (setup["keys"], setup["probability"], setup["price_table"], setup["gift_probability"],
               setup["gift_cdf"], setup["tier_price"], setup["tier_multiple_ppm"], setup["tier_contribution_ppm"],
               setup["tier_level"], setup["level_contribution_ppm"], setup["repurchase_ppm"], setup["unit_price"],
@@ -124,12 +128,13 @@ def test_purchase_kernel_matches_twin(n, seed, gifts, right_price, mark_queue):
               setup["honorary_ppm"], right_price, mark_queue)
     purchase_kernel(
         n, arrays["status"], arrays["balance"], arrays["energy"], arrays["contribution"],
-        arrays["new_money"], arrays["goods"], arrays["level"], arrays["rights"], arrays["queue_position"],
-        *tables, merchant_sales, out,
+        arrays["new_money"], arrays["goods"], arrays["level"], arrays["recheck"], arrays["rights"],
+        arrays["queue_position"], *tables, merchant_sales, buyers, out,
     )
-    twin_totals, twin_merchants = twins.purchases(
+    twin_totals, twin_merchants, twin_buyers = twins.purchases(
         expected, [int(k) for k in setup["keys"]], *tables[1:14], *tables[15:])
     assert_same(arrays, expected)
+    assert listed_by_chunk(buyers, n, out[:, purchase_columns.PURCHASES]).tolist() == twin_buyers
     assert merchant_sales.sum(axis=0).tolist() == twin_merchants
     assert out.sum(axis=0).tolist() == twin_totals
     if n == 500:
@@ -202,7 +207,7 @@ def test_assign_referrers_kernel_matches_twin(n, first_new_share):
     expected = as_lists(arrays)
     out = np.zeros((1, referral_columns.N_ASSIGN_TOTALS), dtype=np.int64)
     assign_referrers_kernel(first_new, n, arrays["status"], arrays["referrer"], arrays["direct_referrals"],
-                            np.uint64(11), np.uint64(12), 0.6, out)
+                            arrays["recheck"], np.uint64(11), np.uint64(12), 0.6, out)
     assert out[0, referral_columns.REFERRED] == twins.assign_referrers(expected, first_new, 11, 12, 0.6)
     assert_same(arrays, expected)
 
@@ -213,18 +218,20 @@ def test_credit_uplines_kernel_matches_twin(n, gifts):
     arrays = random_members(n, 23 * n)
     expected = as_lists(arrays)
     setup = purchase_setup(n, gifts)
+    keys = [int(k) for k in setup["keys"]]
+    draw_tables = (setup["price_table"], setup["gift_probability"], setup["gift_cdf"], setup["tier_price"])
+    buyers = [i for i in range(n) if arrays["status"][i] == STATUS_ACTIVE
+              and twins.draw_purchase(i, keys, setup["probability"], *draw_tables)[1] >= 0]
     level_generations = np.array([1, 2, 3, 3], dtype=np.int64)
     contribution_ppm = np.array([200_000, 100_000, 50_000], dtype=np.int64)
     cash_ppm = np.array([20_000, 10_000, 5_000], dtype=np.int64)
-    draw_tables = (setup["keys"], setup["probability"], setup["price_table"], setup["gift_probability"],
-                   setup["gift_cdf"], setup["tier_price"], setup["tier_contribution_ppm"],
-                   setup["level_contribution_ppm"], setup["unit_price"])
+    tables = (*draw_tables, setup["tier_contribution_ppm"], setup["level_contribution_ppm"], setup["unit_price"],
+              level_generations, contribution_ppm, cash_ppm)
     out = np.zeros((1, referral_columns.N_UPLINE_TOTALS), dtype=np.int64)
-    credit_uplines_kernel(n, arrays["status"], arrays["level"], arrays["referrer"], arrays["contribution"],
-                          arrays["balance"], arrays["team_sales"], *draw_tables, True, level_generations,
-                          contribution_ppm, cash_ppm, out)
-    twin = twins.credit_uplines(expected, [int(k) for k in setup["keys"]], *draw_tables[1:],
-                                level_generations, contribution_ppm, cash_ppm)
+    credit_uplines_kernel(np.array(buyers, dtype=np.int32), arrays["status"], arrays["level"], arrays["recheck"],
+                          arrays["referrer"], arrays["contribution"], arrays["balance"], arrays["team_sales"],
+                          setup["keys"], *tables, out)
+    twin = twins.credit_uplines(expected, buyers, keys, *tables)
     assert out[0].tolist() == list(twin)
     assert_same(arrays, expected)
     if n == 500:
@@ -244,7 +251,7 @@ def test_levels_and_honorary_kernels_match_twins(n):
     )
     counts = totals(4)
     out = totals(level_columns.N_LEVEL_TOTALS)
-    levels_kernel(n, arrays["status"], arrays["level"], arrays["goods"], arrays["direct_referrals"],
+    levels_kernel(n, arrays["status"], arrays["level"], arrays["recheck"], arrays["goods"], arrays["direct_referrals"],
                   arrays["team_sales"], *thresholds.values(), counts, out)
     twin_counts, twin_upgrades = twins.levels(expected, unit_price, min_units, *list(thresholds.values())[1:])
     assert counts.sum(axis=0).tolist() == twin_counts

@@ -19,6 +19,10 @@ from sim.types import (
 def draw_purchase(i, keys, probability, price_table, gift_probability, gift_cdf, tier_price):
     if uniform_py(keys[0], i) >= probability:
         return 0, -1
+    return draw_basket(i, keys, price_table, gift_probability, gift_cdf, tier_price)
+
+
+def draw_basket(i, keys, price_table, gift_probability, gift_cdf, tier_price):
     draw = uniform_py(keys[1], i)
     if gift_probability > 0 and uniform_py(keys[2], i) < gift_probability:
         tier = bisect.bisect_right(list(gift_cdf), draw) + 1
@@ -38,6 +42,7 @@ def purchases(m, keys, probability, price_table, gift_probability, gift_cdf, tie
     """m: dict of lists. Returns (totals list in kernel column order, merchant sales list)."""
     totals = [0] * 12
     merchant_sales = [0] * len(concession_ppm)
+    buyers = []
     for i in range(len(m["status"])):
         if not len(merchant_ids) or m["status"][i] != STATUS_ACTIVE:
             continue
@@ -49,6 +54,8 @@ def purchases(m, keys, probability, price_table, gift_probability, gift_cdf, tie
         m["new_money"][i] += price - from_balance
         m["goods"][i] += price
         m["level"][i] = max(m["level"][i], int(tier_level[tier]))
+        m["recheck"][i] = 1
+        buyers.append(i)
         energy = price * int(tier_multiple_ppm[tier]) // PPM
         units = contribution_of(price, tier, m["level"][i], unit_price, tier_contribution_ppm, level_contribution_ppm)
         if mark_queue and m["energy"][i] == 0 and energy > 0:
@@ -73,7 +80,7 @@ def purchases(m, keys, probability, price_table, gift_probability, gift_cdf, tie
         if tier > 0:
             totals[10] += 1
             totals[11] += price
-    return totals, merchant_sales
+    return totals, merchant_sales, buyers
 
 
 def _pay_dividend(m, i, payment):
@@ -144,20 +151,19 @@ def assign_referrers(m, first_new, pick_key, copy_key, preferential):
         if m["status"][pick] == STATUS_ACTIVE:
             m["referrer"][j] = pick
             m["direct_referrals"][pick] += 1
+            m["recheck"][pick] = 1
             referred += 1
     return referred
 
 
-def credit_uplines(m, keys, probability, price_table, gift_probability, gift_cdf, tier_price,
+def credit_uplines(m, buyers, keys, price_table, gift_probability, gift_cdf, tier_price,
                    tier_contribution_ppm, level_contribution_ppm, unit_price, level_generations,
                    contribution_ppm, cash_ppm):
     credited = rewards = entries = 0
-    for i in range(len(m["status"])):
-        if m["status"][i] != STATUS_ACTIVE or m["referrer"][i] == -1:
+    for i in buyers:
+        if m["referrer"][i] == -1:
             continue
-        price, tier = draw_purchase(i, keys, probability, price_table, gift_probability, gift_cdf, tier_price)
-        if tier < 0:
-            continue
+        price, tier = draw_basket(i, keys, price_table, gift_probability, gift_cdf, tier_price)
         units = contribution_of(price, tier, m["level"][i], unit_price, tier_contribution_ppm, level_contribution_ppm)
         upline = m["referrer"][i]
         for generation in range(len(contribution_ppm)):
@@ -165,6 +171,7 @@ def credit_uplines(m, keys, probability, price_table, gift_probability, gift_cdf
                 break
             if m["status"][upline] == STATUS_ACTIVE:
                 m["team_sales"][upline] += price
+                m["recheck"][upline] = 1
                 if generation < level_generations[m["level"][upline]]:
                     added = units * int(contribution_ppm[generation]) // PPM
                     entries += m["contribution"][upline] == 0 and added > 0
@@ -185,6 +192,10 @@ def levels(m, unit_price, min_units, min_direct, min_team):
     for i in range(len(m["status"])):
         if m["status"][i] != STATUS_ACTIVE:
             continue
+        if not m["recheck"][i]:
+            counts[m["level"][i]] += 1
+            continue
+        m["recheck"][i] = 0
         lifetime = m["goods"][i] * MILLI_UNITS_PER_UNIT // unit_price
         for candidate in range(top, m["level"][i], -1):
             if (lifetime >= min_units[candidate] * MILLI_UNITS_PER_UNIT and m["direct_referrals"][i] >= min_direct[candidate]

@@ -1,0 +1,31 @@
+"""A software prefetch for numba kernels: ``prefetch(array, index)`` asks the CPU to
+bring ``array[index]`` into cache ahead of a write, so that a loop over scattered members
+can overlap their memory latencies (LLVM's ``llvm.prefetch``; a hint, it changes no result)."""
+
+from llvmlite import ir
+from numba.core import cgutils, types
+from numba.extending import intrinsic
+
+PREFETCH_WRITE = 1
+PREFETCH_KEEP_IN_ALL_CACHES = 3
+PREFETCH_DATA = 1
+
+
+@intrinsic
+def prefetch(typingctx, array, index):
+    """Hint that ``array[index]`` will be written soon (no effect on results)."""
+    signature = types.void(array, index)
+
+    def codegen(context, builder, sig, args):
+        array_type, _ = sig.args
+        array_struct = context.make_array(array_type)(context, builder, args[0])
+        pointer = cgutils.get_item_pointer(context, builder, array_type, array_struct, [args[1]])
+        byte_pointer = ir.IntType(8).as_pointer()
+        int32 = ir.IntType(32)
+        function_type = ir.FunctionType(ir.VoidType(), [byte_pointer, int32, int32, int32])
+        function = cgutils.get_or_insert_function(builder.module, function_type, "llvm.prefetch.p0")
+        builder.call(function, [builder.bitcast(pointer, byte_pointer), ir.Constant(int32, PREFETCH_WRITE),
+                                ir.Constant(int32, PREFETCH_KEEP_IN_ALL_CACHES), ir.Constant(int32, PREFETCH_DATA)])
+        return context.get_dummy_value()
+
+    return signature, codegen
