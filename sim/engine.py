@@ -16,7 +16,7 @@ from sim import merchants as merchant_rules
 from sim.ledger import Account, Ledger
 from sim.params import Scenario
 from sim.results import RunResult, build_manifest, build_members_frame, daily_frame
-from sim.rules import compile_rules
+from sim.rules import compile_rules, level_count
 from sim.scenario import load_scenario, replace, scenario_hash, scenario_on_day
 from sim.sentiment import initial_mood
 from sim.state import PayoutQueue, new_members, new_merchants
@@ -44,7 +44,7 @@ class Simulation:
         self.timings_seconds = {name: 0.0 for name, _ in PHASES}
         self.members_active = rules.initial_members
         self.members_in_dividend = 0
-        self.level_counts = np.zeros(len(rules.level_honorary_weight_ppm), dtype=np.int64)
+        self.level_counts = phases.count_levels(self.members, level_count(rules))  # active members per level
         self.levels_checked_under = None  # the rules of the last level check (events may change them)
         self.merchant_sales_today = np.zeros(self.merchants.count, dtype=np.int64)
         self.buyers_scratch = np.empty(0, dtype=np.int32)  # the purchase kernel lists buyers here

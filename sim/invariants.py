@@ -4,6 +4,7 @@ with the state it describes, and nothing that cannot be negative is."""
 import numpy as np
 
 from sim.ledger import Account
+from sim.phases import count_levels
 from sim.types import STATUS_ACTIVE
 
 
@@ -31,6 +32,10 @@ def problems(sim) -> list[str]:
     for name, tracked, from_state in agreements:
         if int(tracked) != int(from_state):
             found.append(f"{name} is {int(tracked)} but the member arrays add up to {int(from_state)}")
+    counted = count_levels(members, len(sim.level_counts))
+    if counted.tolist() != sim.level_counts.tolist():
+        found.append(f"active members per level are {sim.level_counts.tolist()} but the member arrays "
+                     f"count {counted.tolist()}")
     for field in ("balance_cents", "energy_cents", "contribution_milli", "queued_cents"):
         if members.count and members.view(field).min() < 0:
             found.append(f"a member has negative {field}")

@@ -5,6 +5,7 @@ who leaves (falling sales, stalled payments, an exodus). Vectorised numpy over m
 import numpy as np
 
 from sim import rng
+from sim.kernels.purchases import guide_table
 from sim.rules import Rules, cumulative_shares
 from sim.types import PPM
 
@@ -40,20 +41,6 @@ def supply_factor(rules: Rules, merchants_active: int, members_active: int) -> f
 
 
 GUIDE_BINS_PER_MERCHANT = 4
-GUIDE_BIN_MARGIN = 1e-12
-"""Relative margin by which each bin of draws is widened: it covers the rounding of
-``draw * bins`` in ``pick_from_cdf``, which can put a draw just outside its exact bin."""
-
-
-def guide_table(ids: np.ndarray, cdf: np.ndarray, bins_per_entry: int = GUIDE_BINS_PER_MERCHANT) -> np.ndarray:
-    """Guide table for ``sim.kernels.purchases.pick_from_cdf``: over ``bins_per_entry`` ×
-    len(cdf) equal bins of draws, entry j is k = the first index with cdf[k] > j / bins, or
-    ``-1 - ids[k]`` when every draw of the bin picks k (the pick then reads nothing else)."""
-    bins = bins_per_entry * cdf.size
-    edges = np.arange(bins + 1) / bins
-    first = np.searchsorted(cdf, edges[:-1] * (1 - GUIDE_BIN_MARGIN), side="right")
-    whole_bin = cdf[first] > edges[1:] * (1 + GUIDE_BIN_MARGIN)
-    return np.where(whole_bin, -1 - ids[first], first).astype(np.int32)
 
 
 def selection(merchants, rules: Rules) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -68,7 +55,7 @@ def selection(merchants, rules: Rules) -> tuple[np.ndarray, np.ndarray, np.ndarr
     else:
         weights = (merchants.concession_ppm[ids] / PPM) ** rules.promotion_elasticity
     cdf = cumulative_shares(weights)
-    return ids, cdf, guide_table(ids, cdf)
+    return ids, cdf, guide_table(ids, cdf, GUIDE_BINS_PER_MERCHANT)
 
 
 def leave_by_draw(merchants, rules: Rules, probability: float, day: int, stream: int) -> int:

@@ -29,7 +29,15 @@ from sim.kernels.withdrawals import (
 from sim.ledger import Account
 from sim.rules import compile_rules, level_count
 from sim.scenario import scenario_on_day
-from sim.types import MILLI_UNITS_PER_UNIT, NO_DAY, PPM, QUEUE_PENDING, UNIT_VALUE_SCALE, fixed_point_scale
+from sim.types import (
+    MILLI_UNITS_PER_UNIT,
+    NO_DAY,
+    PPM,
+    QUEUE_PENDING,
+    STATUS_ACTIVE,
+    UNIT_VALUE_SCALE,
+    fixed_point_scale,
+)
 
 def _totals(n_totals: int, n_chunks: int = N_CHUNKS) -> np.ndarray:
     return np.zeros((n_chunks, n_totals), dtype=np.int64)
@@ -78,6 +86,7 @@ def arrivals(sim) -> None:
     first_new = members.count
     members.add(newcomers, sim.day)
     sim.members_active += newcomers
+    sim.level_counts[0] += newcomers
     totals = _totals(referral_columns.N_ASSIGN_TOTALS, 1)
     assign_referrers_kernel(
         first_new, members.count, members.status, members.referrer, members.direct_referrals,
@@ -113,17 +122,19 @@ def purchases(sim) -> None:
     merchant_sales = np.zeros((N_CHUNKS, merchants.count), dtype=np.int64)
     if sim.buyers_scratch.shape[0] < members.count:
         sim.buyers_scratch = np.empty(members.capacity, dtype=np.int32)
+    level_moves = _totals(level_count(rules))
     purchase_kernel(
         members.count, members.status, members.balance_cents, members.energy_cents,
         members.contribution_milli, members.new_money_cents, members.goods_cents, members.level,
         members.level_recheck, members.rights, members.queue_position, _purchase_keys(sim), sim.buy_probability,
         rules.price_table, rules.gift_probability, rules.gift_cdf, rules.tier_price_cents,
         rules.tier_multiple_ppm, rules.tier_contribution_ppm, rules.tier_level, rules.level_contribution_ppm,
-        rules.repurchase_max_ppm, rules.contribution_unit_price_cents, merchant_ids, merchant_cdf,
+        rules.level_min_goods_cents, rules.repurchase_max_ppm, rules.contribution_unit_price_cents, merchant_ids, merchant_cdf,
         merchant_guide, merchants.concession_ppm, rules.pool_share_ppm, rules.honorary_share_ppm,
         rules.right_price_cents if rules.release_rule == "linear" else 0, rules.release_rule == "queue",
-        merchant_sales, sim.buyers_scratch, totals,
+        merchant_sales, sim.buyers_scratch, level_moves, totals,
     )
+    sim.level_counts += level_moves.sum(axis=0)
     sim.buyers_today = listed_by_chunk(sim.buyers_scratch, members.count, totals[:, purchase_columns.PURCHASES])
     day = totals.sum(axis=0)
     sim.merchant_sales_today = merchant_sales.sum(axis=0)
@@ -169,10 +180,10 @@ def referrals(sim) -> None:
         totals = _totals(referral_columns.N_UPLINE_TOTALS, 1)
         credit_uplines_kernel(
             sim.buyers_today, members.status, members.level, members.level_recheck, members.referrer,
-            members.contribution_milli,
-            members.balance_cents, members.team_sales_cents, _purchase_keys(sim), rules.price_table, rules.gift_probability, rules.gift_cdf,
+            members.contribution_milli, members.balance_cents, members.goods_cents, members.team_sales_cents,
+            _purchase_keys(sim), rules.price_table, rules.gift_probability, rules.gift_cdf,
             rules.tier_price_cents, rules.tier_contribution_ppm, rules.level_contribution_ppm,
-            rules.contribution_unit_price_cents,
+            rules.contribution_unit_price_cents, rules.level_min_goods_cents, rules.level_min_team_sales_cents,
             rules.level_generations, rules.referral_contribution_ppm, rules.referral_cash_ppm, totals,
         )
         credited = int(totals[0, referral_columns.CONTRIBUTION_CREDITED])
@@ -184,25 +195,32 @@ def referrals(sim) -> None:
 
 
 def levels(sim) -> None:
-    """Phase 4: identity upgrades; counts active members per level for the honorary pool."""
+    """Phase 4: identity upgrades of the members due for a check, which keep the count of
+    active members per level (used by the honorary pool) up to date."""
     rules, members = sim.rules, sim.members
+    if sim.levels_checked_under is not rules:  # new thresholds: recount, and every member is due for a check
+        sim.level_counts = count_levels(members, level_count(rules))
+        members.view("level_recheck")[:] = 1
+        sim.levels_checked_under = rules
     upgrades = 0
-    if level_count(rules) == 1:  # no levels defined: every active member is at level 0
-        sim.level_counts = np.array([sim.members_active], dtype=np.int64)
-    else:
-        if sim.levels_checked_under is not rules:  # new thresholds: every member is due for a check
-            members.view("level_recheck")[:] = 1
-            sim.levels_checked_under = rules
-        level_counts = _totals(level_count(rules))
+    if level_count(rules) > 1:
+        level_moves = _totals(level_count(rules))
         totals = _totals(level_columns.N_LEVEL_TOTALS)
         levels_kernel(
             members.count, members.status, members.level, members.level_recheck, members.goods_cents,
             members.direct_referrals, members.team_sales_cents, rules.level_min_goods_cents,
-            rules.level_min_direct_referrals, rules.level_min_team_sales_cents, level_counts, totals,
+            rules.level_min_direct_referrals, rules.level_min_team_sales_cents, level_moves, totals,
         )
-        sim.level_counts = level_counts.sum(axis=0)
+        sim.level_counts += level_moves.sum(axis=0)
         upgrades = int(totals[:, level_columns.UPGRADES].sum())
     sim.today.update(level_upgrades=upgrades, members_with_level=int(sim.level_counts[1:].sum()))
+
+
+def count_levels(members, levels: int) -> np.ndarray:
+    """Active members per level, counted from the arrays (the engine keeps this count up to
+    date as members join, buy gift packages, rise and leave)."""
+    active = members.view("status") == STATUS_ACTIVE
+    return np.bincount(members.view("level")[active], minlength=levels).astype(np.int64)
 
 
 def _release_pool_or_emission(sim, budget_cents: int, totals: np.ndarray) -> float:
@@ -359,12 +377,14 @@ def churn(sim) -> None:
     rules, members = sim.rules, sim.members
     probability = sentiment.churn_probability(sim.mood, rules)
     totals = _totals(churn_columns.N_TOTALS)
+    level_moves = _totals(level_count(rules))
     churn_kernel(
-        members.count, members.status, members.balance_cents, members.energy_cents,
+        members.count, members.status, members.level, members.balance_cents, members.energy_cents,
         members.contribution_milli, members.queued_cents, members.queued_since_day,
         members.withdrawn_cents, _key(sim, rng.STREAM_CHURN), probability,
-        rules.withdrawal_fee_ppm, sim.day, _can_pay_now(sim), totals,
+        rules.withdrawal_fee_ppm, sim.day, _can_pay_now(sim), level_moves, totals,
     )
+    sim.level_counts += level_moves.sum(axis=0)
     day = totals.sum(axis=0)
     leavers = int(day[churn_columns.LEAVERS])
     sim.members_active -= leavers

@@ -19,11 +19,12 @@ N_TOTALS = 7
 
 @njit(parallel=True, cache=True)
 def churn_kernel(
-    n, status, balance, energy, contribution, queued, queued_since, withdrawn, key, probability,
-    fee_ppm, day, pay_now, totals,
+    n, status, level, balance, energy, contribution, queued, queued_since, withdrawn, key, probability,
+    fee_ppm, day, pay_now, level_moves, totals,
 ):
     """Mark leavers churned, zero their promise and queue their whole balance, paid at once
-    when ``pay_now`` (the platform's cash covers every hard liability)."""
+    when ``pay_now`` (the platform's cash covers every hard liability); each leaver is
+    counted out of its level in ``level_moves[chunk]``."""
     n_chunks = totals.shape[0]
     for chunk in prange(n_chunks):
         lo, hi = chunk_bounds(n, chunk, n_chunks)
@@ -32,6 +33,7 @@ def churn_kernel(
             if status[i] != STATUS_ACTIVE or uniform(key, i) >= probability:
                 continue
             status[i] = STATUS_CHURNED
+            level_moves[chunk, level[i]] -= 1
             leavers += 1
             forfeited += energy[i]
             removed += contribution[i]

@@ -45,19 +45,18 @@ def rise(i, level, goods, direct_referrals, team_sales, min_goods_cents, min_dir
 @njit(parallel=True, cache=True)
 def levels_kernel(
     n, status, level, level_recheck, goods, direct_referrals, team_sales,
-    min_goods_cents, min_direct_referrals, min_team_sales_cents, level_counts, totals,
+    min_goods_cents, min_direct_referrals, min_team_sales_cents, level_moves, totals,
 ):
     """Lift each active member due for a check (``level_recheck``, cleared here) to the
-    highest level whose every condition is met (levels never fall), and count active
-    members per level into ``level_counts[chunk, level]``. The conditions only grow, so a
-    member whose goods, referrals and team sales did not change since its last check
-    cannot rise.
+    highest level whose every condition is met (levels never fall). The conditions only
+    grow, so a member whose goods, referrals and team sales did not change since its last
+    check cannot rise. Each rise is counted in ``level_moves[chunk]`` (−1 at the old level,
+    +1 at the new), which keeps the count of active members per level up to date.
 
     A lifetime-contribution threshold of U units is met when cumulative purchases reach
     U × the unit price (``min_goods_cents``), which avoids a division per member.
     """
     n_chunks = totals.shape[0]
-    top = min_goods_cents.shape[0] - 1
     reach_goods = lowest_above(min_goods_cents)
     reach_direct = lowest_above(min_direct_referrals)
     reach_team = lowest_above(min_team_sales_cents)
@@ -65,16 +64,15 @@ def levels_kernel(
         lo, hi = chunk_bounds(n, chunk, n_chunks)
         upgrades = 0
         for i in range(lo, hi):
-            if level_recheck[i] and status[i] == STATUS_ACTIVE:
-                level_recheck[i] = 0
-                upgrades += rise(i, level, goods, direct_referrals, team_sales, min_goods_cents,
-                                 min_direct_referrals, min_team_sales_cents, reach_goods, reach_direct, reach_team)
-        # one branch-free count per level over the chunk (cached by now), which vectorises
-        for candidate in range(top + 1):
-            count = 0
-            for i in range(lo, hi):
-                count += (status[i] == STATUS_ACTIVE) & (level[i] == candidate)
-            level_counts[chunk, candidate] = count
+            if level_recheck[i] == 0 or status[i] != STATUS_ACTIVE:
+                continue
+            level_recheck[i] = 0
+            before = level[i]
+            if rise(i, level, goods, direct_referrals, team_sales, min_goods_cents, min_direct_referrals,
+                    min_team_sales_cents, reach_goods, reach_direct, reach_team):
+                level_moves[chunk, before] -= 1
+                level_moves[chunk, level[i]] += 1
+                upgrades += 1
         totals[chunk, UPGRADES] = upgrades
 
 

@@ -5,6 +5,7 @@ import numpy as np
 from numba import njit, prange
 
 from sim.kernels.chunks import chunk_bounds, list_drawn
+from sim.kernels.levels import lowest_above
 from sim.kernels.prefetch import prefetch
 from sim.rng import threshold53, uniform
 from sim.types import MILLI_UNITS_PER_UNIT, PPM, QUEUE_PENDING, STATUS_ACTIVE
@@ -50,7 +51,7 @@ def draw_basket(i, keys, price_table, gift_probability, gift_cdf, tier_price):
 def pick_from_cdf(ids, cdf, guide, draw):
     """``ids[k]`` for the first k with cdf[k] > draw (numpy's searchsorted side="right").
 
-    The guide table (``sim.merchants.guide_table``) holds, for each equal bin of draws,
+    The guide table (``guide_table``) holds, for each equal bin of draws,
     either the answer itself as ``-1 - id`` (the whole bin falls on one k) or the first k
     to try, so a pick reads one entry and at most a step or two of ``cdf``."""
     k = guide[int(draw * guide.shape[0])]
@@ -59,6 +60,29 @@ def pick_from_cdf(ids, cdf, guide, draw):
     while cdf[k] <= draw:
         k += 1
     return ids[k]
+
+
+GUIDE_BIN_MARGIN = 1e-12
+"""Relative margin by which each bin of draws is widened in ``guide_table``: it covers the
+rounding of ``draw * bins`` in ``pick_from_cdf``, which can put a draw just outside its
+exact bin."""
+
+
+@njit(cache=True)
+def guide_table(ids, cdf, bins_per_entry):
+    """Guide table for ``pick_from_cdf``: over ``bins_per_entry`` × len(cdf) equal bins of
+    draws, entry j is k = the first index with cdf[k] > j / bins (a little less, by the
+    margin), or ``-1 - ids[k]`` when every draw of the bin picks k (the pick then reads
+    nothing else). One merge pass over the bins and ``cdf`` (whose last entry is 1)."""
+    bins = bins_per_entry * cdf.shape[0]
+    guide = np.empty(bins, dtype=np.int32)
+    k = 0
+    for j in range(bins):
+        while cdf[k] <= (j / bins) * (1 - GUIDE_BIN_MARGIN):
+            k += 1
+        whole_bin = cdf[k] > ((j + 1) / bins) * (1 + GUIDE_BIN_MARGIN)
+        guide[j] = -1 - ids[k] if whole_bin else k
+    return guide
 
 
 @njit(cache=True, inline="always")
@@ -74,17 +98,19 @@ def purchase_contribution(price, tier, level, unit_price_cents, tier_contributio
 def purchase_kernel(
     n, status, balance, energy, contribution, new_money, goods, level, level_recheck, rights, queue_position,
     keys, buy_probability, price_table, gift_probability, gift_cdf,
-    tier_price, tier_multiple_ppm, tier_contribution_ppm, tier_level, level_contribution_ppm,
+    tier_price, tier_multiple_ppm, tier_contribution_ppm, tier_level, level_contribution_ppm, level_min_goods_cents,
     repurchase_max_ppm, unit_price_cents, merchant_ids, merchant_cdf, merchant_guide, merchant_concession_ppm,
     pool_share_ppm, honorary_share_ppm, right_price_cents, mark_queue_entries,
-    merchant_sales, buyers, totals,
+    merchant_sales, buyers, level_moves, totals,
 ):
     """Each active member buys with ``buy_probability``, at most once, what ``draw_basket``
     draws; nothing is bought when ``merchant_ids`` is empty.
 
     Up to ``repurchase_max_ppm`` of the price comes from the balance, the rest is new
-    money. A gift package lifts the buyer's level to at least its tier's level, and the
-    buyer's level is due for a check (``level_recheck``). Energy
+    money. A gift package lifts the buyer's level to at least its tier's level (counted in
+    ``level_moves[chunk]``: −1 at the old level, +1 at the new); a buyer whose goods now
+    reach the lowest goods threshold above its level is due for a level check
+    (``level_recheck``). Energy
     grows by price × the tier's multiple, contribution by ``purchase_contribution``;
     ``right_price_cents > 0`` (rule `linear`) adds price // right price rights, and
     ``mark_queue_entries`` (rule `queue`) marks members whose energy was zero as entering
@@ -95,6 +121,7 @@ def purchase_kernel(
     """
     n_chunks = totals.shape[0]
     buy_threshold = threshold53(buy_probability) if merchant_ids.shape[0] > 0 else 0
+    reach_goods = lowest_above(level_min_goods_cents)
     for chunk in prange(n_chunks):
         lo, hi = chunk_bounds(n, chunk, n_chunks)
         day = np.zeros(N_TOTALS, dtype=np.int64)
@@ -114,8 +141,12 @@ def purchase_kernel(
             balance[i] -= from_balance
             new_money[i] += price - from_balance
             goods[i] += price
-            level[i] = max(level[i], tier_level[tier])
-            level_recheck[i] = 1
+            if tier_level[tier] > level[i]:
+                level_moves[chunk, level[i]] -= 1
+                level_moves[chunk, tier_level[tier]] += 1
+                level[i] = tier_level[tier]
+            if goods[i] >= reach_goods[level[i]]:
+                level_recheck[i] = 1
             energy_added = price * tier_multiple_ppm[tier] // PPM
             units = purchase_contribution(price, tier, level[i], unit_price_cents,
                                           tier_contribution_ppm, level_contribution_ppm)

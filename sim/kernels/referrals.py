@@ -5,6 +5,7 @@ pass visits only the day's buyers, listed by the purchase kernel."""
 
 from numba import njit
 
+from sim.kernels.levels import lowest_above
 from sim.kernels.purchases import draw_basket, purchase_contribution
 from sim.rng import uniform
 from sim.types import PPM, STATUS_ACTIVE
@@ -50,17 +51,20 @@ def assign_referrers_kernel(first_new, n, status, referrer, direct_referrals, le
 
 @njit(cache=True)
 def credit_uplines_kernel(
-    buyers, status, level, level_recheck, referrer, contribution, balance, team_sales,
+    buyers, status, level, level_recheck, referrer, contribution, balance, goods, team_sales,
     keys, price_table, gift_probability, gift_cdf, tier_price,
-    tier_contribution_ppm, level_contribution_ppm, unit_price_cents,
+    tier_contribution_ppm, level_contribution_ppm, unit_price_cents, level_min_goods_cents, level_min_team_sales_cents,
     level_generations, referral_contribution_ppm, referral_cash_ppm, totals,
 ):
     """For each of today's buyers (in index order, their basket drawn again as in the
     purchase kernel), walk up to G = len(referral_contribution_ppm) generations of
     uplines: each active upline adds the price to its team sales (its level is then due for
-    a check) and, if its level earns from that generation, gets the generation's share of the buyer's contribution and a
+    a check if its goods and team sales reach the lowest thresholds above its level) and,
+    if its level earns from that generation, gets the generation's share of the buyer's contribution and a
     cash reward (a share of the price)."""
     generations = referral_contribution_ppm.shape[0]
+    reach_goods = lowest_above(level_min_goods_cents)
+    reach_team = lowest_above(level_min_team_sales_cents)
     credited = rewards = entries = 0
     for i in buyers:
         if referrer[i] == NO_REFERRER:
@@ -74,7 +78,8 @@ def credit_uplines_kernel(
                 break
             if status[upline] == STATUS_ACTIVE:
                 team_sales[upline] += price
-                level_recheck[upline] = 1
+                if team_sales[upline] >= reach_team[level[upline]] and goods[upline] >= reach_goods[level[upline]]:
+                    level_recheck[upline] = 1
                 if generation < level_generations[level[upline]]:
                     added = units * referral_contribution_ppm[generation] // PPM
                     if contribution[upline] == 0 and added > 0:

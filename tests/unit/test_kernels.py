@@ -13,7 +13,7 @@ from sim.kernels import release as release_columns
 from sim.kernels import withdrawals as withdrawal_columns
 from sim.kernels.churn import churn_kernel
 from sim.kernels.levels import honorary_kernel, levels_kernel
-from sim.kernels.purchases import pick_from_cdf, purchase_kernel
+from sim.kernels.purchases import guide_table, pick_from_cdf, purchase_kernel
 from sim.kernels.referrals import assign_referrers_kernel, credit_uplines_kernel
 from sim.kernels.release import fixed_rate_kernel, linear_kernel, queue_kernel, release_split_kernel
 from sim.kernels.withdrawals import (
@@ -24,7 +24,6 @@ from sim.kernels.withdrawals import (
     pending_kernel,
     request_kernel,
 )
-from sim.merchants import guide_table
 from sim.phases import listed_by_chunk
 from sim.rules import cumulative_shares, price_table
 from sim.types import NO_DAY, PPM, QUEUE_NONE, STATUS_ACTIVE, STATUS_CHURNED, UNIT_VALUE_SCALE, fixed_point_scale
@@ -79,7 +78,7 @@ def test_pick_from_cdf_is_searchsorted_right(size, equal):
     gen = np.random.default_rng(size)
     cdf = cumulative_shares(np.ones(size) if equal else gen.random(size) ** 3)
     ids = np.sort(gen.choice(10 * size, size, replace=False))
-    guide = guide_table(ids, cdf)
+    guide = guide_table(ids, cdf, 4)
     bins = np.arange(guide.size + 1) / guide.size
     draws = np.concatenate([gen.random(5_000), cdf[:-1], np.nextafter(cdf[:-1], 0), bins[:-1],
                             np.nextafter(bins[1:], 0), [0.0, np.nextafter(1.0, 0)]])
@@ -103,6 +102,8 @@ def purchase_setup(seed: int, gifts: bool) -> dict:
         tier_contribution_ppm=np.array([PPM, PPM, 1_200_000, 1_500_000], dtype=np.int64),
         tier_level=np.array([0, 1, 2, 3], dtype=np.int64),
         level_contribution_ppm=np.array([PPM, PPM, 1_100_000, 1_200_000], dtype=np.int64),
+        level_min_goods=np.array([0, 150_000, 400_000, 900_000], dtype=np.int64),
+        level_min_team=np.array([0, 0, 1_000_000, 3_000_000], dtype=np.int64),
         repurchase_ppm=350_000, unit_price=70,
         merchant_ids=np.flatnonzero(gen.random(n_merchants) < 0.8),
         concession=gen.integers(100_000, 400_000, n_merchants).astype(np.int64),
@@ -117,24 +118,27 @@ def test_purchase_kernel_matches_twin(n, seed, gifts, right_price, mark_queue):
     expected = as_lists(arrays)
     setup = purchase_setup(seed, gifts)
     merchant_cdf = cumulative_shares(setup["concession"][setup["merchant_ids"]] / PPM)
-    merchant_guide = guide_table(setup["merchant_ids"], merchant_cdf)
+    merchant_guide = guide_table(setup["merchant_ids"], merchant_cdf, 4)
     out = totals(purchase_columns.N_TOTALS)
     merchant_sales = np.zeros((N_CHUNKS, len(setup["concession"])), dtype=np.int64)
     buyers = np.full(n, -1, dtype=np.int32)
+    level_moves = totals(4)
     tables = (setup["keys"], setup["probability"], setup["price_table"], setup["gift_probability"],
               setup["gift_cdf"], setup["tier_price"], setup["tier_multiple_ppm"], setup["tier_contribution_ppm"],
-              setup["tier_level"], setup["level_contribution_ppm"], setup["repurchase_ppm"], setup["unit_price"],
+              setup["tier_level"], setup["level_contribution_ppm"], setup["level_min_goods"], setup["repurchase_ppm"],
+              setup["unit_price"],
               setup["merchant_ids"], merchant_cdf, merchant_guide, setup["concession"], setup["pool_ppm"],
               setup["honorary_ppm"], right_price, mark_queue)
     purchase_kernel(
         n, arrays["status"], arrays["balance"], arrays["energy"], arrays["contribution"],
         arrays["new_money"], arrays["goods"], arrays["level"], arrays["recheck"], arrays["rights"],
-        arrays["queue_position"], *tables, merchant_sales, buyers, out,
+        arrays["queue_position"], *tables, merchant_sales, buyers, level_moves, out,
     )
-    twin_totals, twin_merchants, twin_buyers = twins.purchases(
-        expected, [int(k) for k in setup["keys"]], *tables[1:14], *tables[15:])
+    twin_totals, twin_merchants, twin_buyers, twin_moves = twins.purchases(
+        expected, [int(k) for k in setup["keys"]], *tables[1:15], *tables[16:])
     assert_same(arrays, expected)
     assert listed_by_chunk(buyers, n, out[:, purchase_columns.PURCHASES]).tolist() == twin_buyers
+    assert level_moves.sum(axis=0).tolist() == twin_moves
     assert merchant_sales.sum(axis=0).tolist() == twin_merchants
     assert out.sum(axis=0).tolist() == twin_totals
     if n == 500:
@@ -226,10 +230,11 @@ def test_credit_uplines_kernel_matches_twin(n, gifts):
     contribution_ppm = np.array([200_000, 100_000, 50_000], dtype=np.int64)
     cash_ppm = np.array([20_000, 10_000, 5_000], dtype=np.int64)
     tables = (*draw_tables, setup["tier_contribution_ppm"], setup["level_contribution_ppm"], setup["unit_price"],
+              setup["level_min_goods"], setup["level_min_team"],
               level_generations, contribution_ppm, cash_ppm)
     out = np.zeros((1, referral_columns.N_UPLINE_TOTALS), dtype=np.int64)
     credit_uplines_kernel(np.array(buyers, dtype=np.int32), arrays["status"], arrays["level"], arrays["recheck"],
-                          arrays["referrer"], arrays["contribution"], arrays["balance"], arrays["team_sales"],
+                          arrays["referrer"], arrays["contribution"], arrays["balance"], arrays["goods"], arrays["team_sales"],
                           setup["keys"], *tables, out)
     twin = twins.credit_uplines(expected, buyers, keys, *tables)
     assert out[0].tolist() == list(twin)
@@ -249,12 +254,12 @@ def test_levels_and_honorary_kernels_match_twins(n):
         min_direct=np.array([0, 0, 2, 5], dtype=np.int64),
         min_team=np.array([0, 0, 1_000_000, 3_000_000], dtype=np.int64),
     )
-    counts = totals(4)
+    moves = totals(4)
     out = totals(level_columns.N_LEVEL_TOTALS)
     levels_kernel(n, arrays["status"], arrays["level"], arrays["recheck"], arrays["goods"], arrays["direct_referrals"],
-                  arrays["team_sales"], *thresholds.values(), counts, out)
-    twin_counts, twin_upgrades = twins.levels(expected, unit_price, min_units, *list(thresholds.values())[1:])
-    assert counts.sum(axis=0).tolist() == twin_counts
+                  arrays["team_sales"], *thresholds.values(), moves, out)
+    twin_moves, twin_upgrades = twins.levels(expected, unit_price, min_units, *list(thresholds.values())[1:])
+    assert moves.sum(axis=0).tolist() == twin_moves
     assert out.sum() == twin_upgrades
     assert_same(arrays, expected)
     weights = np.array([0, PPM, 3 * PPM, 10 * PPM], dtype=np.int64)
@@ -345,13 +350,15 @@ def test_churn_kernel_matches_twin(n, pay_now):
     expected = as_lists(arrays)
     key = np.uint64(2**61 + 12345)
     out = totals(churn_columns.N_TOTALS)
+    level_moves = totals(3)
     churn_kernel(
-        n, arrays["status"], arrays["balance"], arrays["energy"], arrays["contribution"], arrays["queued"],
-        arrays["since"], arrays["withdrawn"], key, 0.25, 40_000, DAY, pay_now, out,
+        n, arrays["status"], arrays["level"], arrays["balance"], arrays["energy"], arrays["contribution"],
+        arrays["queued"], arrays["since"], arrays["withdrawn"], key, 0.25, 40_000, DAY, pay_now, level_moves, out,
     )
-    leavers, requested, forfeited, removed, dividend_leavers, fees = twins.churn(
-        expected, int(key), 0.25, 40_000, DAY, pay_now)
+    leavers, requested, forfeited, removed, dividend_leavers, fees, twin_moves = twins.churn(
+        expected, int(key), 0.25, 40_000, DAY, pay_now, 3)
     assert_same(arrays, expected)
+    assert level_moves.sum(axis=0).tolist() == twin_moves
     day = out.sum(axis=0)
     assert [int(day[c]) for c in (
         churn_columns.LEAVERS, churn_columns.REQUESTED, churn_columns.ENERGY_FORFEITED,

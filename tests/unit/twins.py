@@ -36,13 +36,19 @@ def contribution_of(price, tier, level, unit_price, tier_contribution_ppm, level
     return units * int(level_contribution_ppm[level]) // PPM
 
 
+def lowest_above(thresholds):
+    """Entry L: the lowest threshold of the levels above L (the top level's own)."""
+    return [min(thresholds[level + 1:], default=thresholds[-1]) for level in range(len(thresholds))]
+
+
 def purchases(m, keys, probability, price_table, gift_probability, gift_cdf, tier_price, tier_multiple_ppm,
-              tier_contribution_ppm, tier_level, level_contribution_ppm, repurchase_ppm, unit_price,
+              tier_contribution_ppm, tier_level, level_contribution_ppm, level_min_goods, repurchase_ppm, unit_price,
               merchant_ids, merchant_cdf, concession_ppm, pool_ppm, honorary_ppm, right_price, mark_queue):
     """m: dict of lists. Returns (totals list in kernel column order, merchant sales list)."""
     totals = [0] * 12
     merchant_sales = [0] * len(concession_ppm)
     buyers = []
+    level_moves = [0] * len(level_contribution_ppm)
     for i in range(len(m["status"])):
         if not len(merchant_ids) or m["status"][i] != STATUS_ACTIVE:
             continue
@@ -53,8 +59,12 @@ def purchases(m, keys, probability, price_table, gift_probability, gift_cdf, tie
         m["balance"][i] -= from_balance
         m["new_money"][i] += price - from_balance
         m["goods"][i] += price
-        m["level"][i] = max(m["level"][i], int(tier_level[tier]))
-        m["recheck"][i] = 1
+        if tier_level[tier] > m["level"][i]:
+            level_moves[m["level"][i]] -= 1
+            level_moves[int(tier_level[tier])] += 1
+            m["level"][i] = int(tier_level[tier])
+        if m["goods"][i] >= lowest_above(level_min_goods)[m["level"][i]]:
+            m["recheck"][i] = 1
         buyers.append(i)
         energy = price * int(tier_multiple_ppm[tier]) // PPM
         units = contribution_of(price, tier, m["level"][i], unit_price, tier_contribution_ppm, level_contribution_ppm)
@@ -80,7 +90,7 @@ def purchases(m, keys, probability, price_table, gift_probability, gift_cdf, tie
         if tier > 0:
             totals[10] += 1
             totals[11] += price
-    return totals, merchant_sales, buyers
+    return totals, merchant_sales, buyers, level_moves
 
 
 def _pay_dividend(m, i, payment):
@@ -157,8 +167,8 @@ def assign_referrers(m, first_new, pick_key, copy_key, preferential):
 
 
 def credit_uplines(m, buyers, keys, price_table, gift_probability, gift_cdf, tier_price,
-                   tier_contribution_ppm, level_contribution_ppm, unit_price, level_generations,
-                   contribution_ppm, cash_ppm):
+                   tier_contribution_ppm, level_contribution_ppm, unit_price, level_min_goods, level_min_team,
+                   level_generations, contribution_ppm, cash_ppm):
     credited = rewards = entries = 0
     for i in buyers:
         if m["referrer"][i] == -1:
@@ -171,7 +181,10 @@ def credit_uplines(m, buyers, keys, price_table, gift_probability, gift_cdf, tie
                 break
             if m["status"][upline] == STATUS_ACTIVE:
                 m["team_sales"][upline] += price
-                m["recheck"][upline] = 1
+                level = m["level"][upline]
+                if (m["team_sales"][upline] >= lowest_above(level_min_team)[level]
+                        and m["goods"][upline] >= lowest_above(level_min_goods)[level]):
+                    m["recheck"][upline] = 1
                 if generation < level_generations[m["level"][upline]]:
                     added = units * int(contribution_ppm[generation]) // PPM
                     entries += m["contribution"][upline] == 0 and added > 0
@@ -185,26 +198,25 @@ def credit_uplines(m, buyers, keys, price_table, gift_probability, gift_cdf, tie
 
 
 def levels(m, unit_price, min_units, min_direct, min_team):
-    """Thresholds of lifetime contribution in units, compared on floored milli-units."""
+    """Thresholds of lifetime contribution in units, compared on floored milli-units;
+    returns the moves between levels and the number of upgrades."""
     top = len(min_units) - 1
-    counts = [0] * (top + 1)
+    moves = [0] * (top + 1)
     upgrades = 0
     for i in range(len(m["status"])):
-        if m["status"][i] != STATUS_ACTIVE:
-            continue
-        if not m["recheck"][i]:
-            counts[m["level"][i]] += 1
+        if m["status"][i] != STATUS_ACTIVE or not m["recheck"][i]:
             continue
         m["recheck"][i] = 0
         lifetime = m["goods"][i] * MILLI_UNITS_PER_UNIT // unit_price
         for candidate in range(top, m["level"][i], -1):
             if (lifetime >= min_units[candidate] * MILLI_UNITS_PER_UNIT and m["direct_referrals"][i] >= min_direct[candidate]
                     and m["team_sales"][i] >= min_team[candidate]):
+                moves[m["level"][i]] -= 1
+                moves[candidate] += 1
                 m["level"][i] = candidate
                 upgrades += 1
                 break
-        counts[m["level"][i]] += 1
-    return counts, upgrades
+    return moves, upgrades
 
 
 def honorary(m, weight_ppm, value_scaled, scale):
@@ -299,12 +311,14 @@ def pay_pro_rata(m, fee_ppm, ratio_scaled):
     return paid, fees
 
 
-def churn(m, key, probability, fee_ppm, day, pay_now):
+def churn(m, key, probability, fee_ppm, day, pay_now, levels):
     leavers = requested = forfeited = removed = dividend_leavers = fees = 0
+    level_moves = [0] * levels
     for i in range(len(m["status"])):
         if m["status"][i] != STATUS_ACTIVE or uniform_py(key, i) >= probability:
             continue
         m["status"][i] = STATUS_CHURNED
+        level_moves[m["level"][i]] -= 1
         leavers += 1
         forfeited += m["energy"][i]
         removed += m["contribution"][i]
@@ -316,4 +330,4 @@ def churn(m, key, probability, fee_ppm, day, pay_now):
             m["balance"][i] = 0
             requested += amount
             fees += _queue(m, i, amount, fee_ppm, day, pay_now)
-    return leavers, requested, forfeited, removed, dividend_leavers, fees
+    return leavers, requested, forfeited, removed, dividend_leavers, fees, level_moves
