@@ -47,7 +47,7 @@ class Simulation:
         self.level_counts = phases.count_levels(self.members, level_count(rules))  # active members per level
         self.levels_checked_under = None  # the rules of the last level check (events may change them)
         self.merchant_sales_today = np.zeros(self.merchants.count, dtype=np.int64)
-        self.buyers_scratch = np.empty(0, dtype=np.int32)  # the purchase kernel lists buyers here
+        self.scratch = np.empty(0, dtype=np.int32)  # where a kernel lists the members it selects (see phases.scratch)
         self.buyers_today = np.empty(0, dtype=np.int32)
         self.merchants_unpaid_days = 0
         self.energy_outstanding_cents = 0

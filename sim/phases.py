@@ -99,6 +99,14 @@ def arrivals(sim) -> None:
     sim.today.update(arrivals=newcomers, attractiveness=appeal, referred=int(totals[0, 0]), merchants_joined=joining)
 
 
+def scratch(sim) -> np.ndarray:
+    """An int32 array as long as the member table, where a kernel lists the members it
+    selects; shared by the phases (what one lists is gone by the next)."""
+    if sim.scratch.shape[0] < sim.members.count:
+        sim.scratch = np.empty(sim.members.capacity, dtype=np.int32)
+    return sim.scratch
+
+
 def listed_by_chunk(scratch: np.ndarray, n: int, counts: np.ndarray) -> np.ndarray:
     """The entries a chunked kernel listed at the start of each chunk's range of
     ``scratch`` (``counts[chunk]`` of them), joined in chunk order."""
@@ -120,8 +128,6 @@ def purchases(sim) -> None:
         rules, merchant_ids.size, sim.members_active)
     totals = _totals(purchase_columns.N_TOTALS)
     merchant_sales = np.zeros((N_CHUNKS, merchants.count), dtype=np.int64)
-    if sim.buyers_scratch.shape[0] < members.count:
-        sim.buyers_scratch = np.empty(members.capacity, dtype=np.int32)
     level_moves = _totals(level_count(rules))
     purchase_kernel(
         members.count, members.status, members.balance_cents, members.energy_cents,
@@ -132,10 +138,10 @@ def purchases(sim) -> None:
         rules.level_min_goods_cents, rules.repurchase_max_ppm, rules.contribution_unit_price_cents, merchant_ids, merchant_cdf,
         merchant_guide, merchants.concession_ppm, rules.pool_share_ppm, rules.honorary_share_ppm,
         rules.right_price_cents if rules.release_rule == "linear" else 0, rules.release_rule == "queue",
-        merchant_sales, sim.buyers_scratch, level_moves, totals,
+        merchant_sales, scratch(sim), level_moves, totals,
     )
     sim.level_counts += level_moves.sum(axis=0)
-    sim.buyers_today = listed_by_chunk(sim.buyers_scratch, members.count, totals[:, purchase_columns.PURCHASES])
+    sim.buyers_today = listed_by_chunk(sim.scratch, members.count, totals[:, purchase_columns.PURCHASES])
     day = totals.sum(axis=0)
     sim.merchant_sales_today = merchant_sales.sum(axis=0)
     merchants.view("sales_cents")[:] += sim.merchant_sales_today
@@ -361,7 +367,7 @@ def withdrawals(sim) -> None:
         members.count, members.status, members.balance_cents, members.queued_cents,
         members.queued_since_day, members.withdrawn_cents, _key(sim, rng.STREAM_WITHDRAW),
         probability, rules.withdrawal_share_ppm, rules.min_withdrawal_cents,
-        rules.withdrawal_fee_ppm, sim.day, _can_pay_now(sim), totals,
+        rules.withdrawal_fee_ppm, sim.day, _can_pay_now(sim), scratch(sim), totals,
     )
     day = totals.sum(axis=0)
     sim.today.update(

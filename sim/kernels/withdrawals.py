@@ -4,7 +4,7 @@ platform pays the queue out of its cash, in full when it can, otherwise by a sta
 from numba import njit, prange
 
 from sim.kernels.chunks import chunk_bounds
-from sim.rng import uniform
+from sim.rng import bits53, threshold53
 from sim.types import NO_DAY, PPM, STATUS_ACTIVE, UNIT_VALUE_SCALE
 
 # columns of request and payment ``totals``
@@ -46,20 +46,25 @@ def queue_request(i, amount, queued, queued_since, withdrawn, fee_ppm, day, pay_
 @njit(parallel=True, cache=True)
 def request_kernel(
     n, status, balance, queued, queued_since, withdrawn, key, probability, share_ppm, min_cents,
-    fee_ppm, day, pay_now, totals,
+    fee_ppm, day, pay_now, listed, totals,
 ):
     """Each active member with at least ``min_cents`` asks, with ``probability``, for
     ``share_ppm`` of the balance (if that is at least ``min_cents``). The request joins the
-    queue; when ``pay_now`` (the platform's cash covers every hard liability) it is paid at once."""
+    queue; when ``pay_now`` (the platform's cash covers every hard liability) it is paid at once.
+
+    Each chunk first lists the members who ask, branch-free, at the start of its range of
+    ``listed``, then settles their requests."""
     n_chunks = totals.shape[0]
+    threshold = threshold53(probability)
     for chunk in prange(n_chunks):
         lo, hi = chunk_bounds(n, chunk, n_chunks)
-        requests = requested = fees = 0
+        end = lo
         for i in range(lo, hi):
-            if status[i] != STATUS_ACTIVE or balance[i] < min_cents:
-                continue
-            if uniform(key, i) >= probability:
-                continue
+            listed[end] = i
+            end += (status[i] == STATUS_ACTIVE) & (balance[i] >= min_cents) & (bits53(key, i) < threshold)
+        requests = requested = fees = 0
+        for slot in range(lo, end):
+            i = listed[slot]
             amount = balance[i] * share_ppm // PPM
             if amount < min_cents:
                 continue

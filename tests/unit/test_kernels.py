@@ -279,7 +279,7 @@ def test_request_kernel_matches_twin(n, pay_now):
     out = totals(withdrawal_columns.N_REQUEST_TOTALS)
     request_kernel(
         n, arrays["status"], arrays["balance"], arrays["queued"], arrays["since"], arrays["withdrawn"],
-        key, 0.5, 600_000, 1_000, 50_000, DAY, pay_now, out,
+        key, 0.5, 600_000, 1_000, 50_000, DAY, pay_now, np.empty(n, dtype=np.int32), out,
     )
     count, requested, fees = twins.requests(expected, int(key), 0.5, 600_000, 1_000, 50_000, DAY, pay_now)
     assert_same(arrays, expected)
