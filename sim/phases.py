@@ -388,7 +388,7 @@ def churn(sim) -> None:
         members.count, members.status, members.level, members.balance_cents, members.energy_cents,
         members.contribution_milli, members.queued_cents, members.queued_since_day,
         members.withdrawn_cents, _key(sim, rng.STREAM_CHURN), probability,
-        rules.withdrawal_fee_ppm, sim.day, _can_pay_now(sim), level_moves, totals,
+        rules.withdrawal_fee_ppm, sim.day, _can_pay_now(sim), scratch(sim), level_moves, totals,
     )
     sim.level_counts += level_moves.sum(axis=0)
     day = totals.sum(axis=0)

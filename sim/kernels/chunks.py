@@ -1,6 +1,7 @@
 """Bounds of the fixed chunks the parallel kernels iterate over, and the listing of the
 members of a chunk that a draw selects."""
 
+import numpy as np
 from numba import njit
 
 from sim.rng import bits53
@@ -13,15 +14,32 @@ def chunk_bounds(n, chunk, n_chunks):
     return n * chunk // n_chunks, n * (chunk + 1) // n_chunks
 
 
-@njit(cache=True, inline="always")
-def list_drawn(lo, hi, status, key, threshold, listed, first):
-    """Write after ``listed[first - 1]`` every member i in [lo, hi), in order, whose status is
-    active and whose ``bits53(key, i) < threshold``; return the end of the list.
+DRAW_BLOCK = 256
+"""Members per block in ``list_drawn``: the draws of a block are made in one vectorised loop."""
 
-    Branch-free, so that rare and common draws cost the same; it writes one slot past the
-    list's end, so ``listed`` must reach ``hi`` when ``first`` ≤ ``lo``."""
+
+@njit(cache=True, inline="always")
+def list_drawn(lo, hi, status, key, threshold, amounts, min_amount, listed, first):
+    """Write from ``listed[first]`` on, in order, every member i in [lo, hi) whose
+    ``bits53(key, i) < threshold``, whose status is active and whose ``amounts[i]`` is at
+    least ``min_amount``; return the end of the list.
+
+    The draws of each block are made first, in a loop the compiler vectorises; only the
+    members drawn are then looked at, and a block with none is skipped."""
     end = first
-    for i in range(lo, hi):
-        listed[end] = i
-        end += (status[i] == STATUS_ACTIVE) & (bits53(key, i) < threshold)
+    drawn = np.empty(DRAW_BLOCK, dtype=np.uint8)
+    for start in range(lo, hi, DRAW_BLOCK):
+        size = min(DRAW_BLOCK, hi - start)
+        count = 0
+        for offset in range(size):
+            hit = bits53(key, start + offset) < threshold
+            drawn[offset] = hit
+            count += hit
+        if count == 0:
+            continue
+        for offset in range(size):
+            i = start + offset
+            if drawn[offset] and status[i] == STATUS_ACTIVE and amounts[i] >= min_amount:
+                listed[end] = i
+                end += 1
     return end

@@ -3,10 +3,10 @@ promise and contribution and asks for the whole balance."""
 
 from numba import njit, prange
 
-from sim.kernels.chunks import chunk_bounds
-from sim.rng import uniform
+from sim.kernels.chunks import chunk_bounds, list_drawn
+from sim.rng import threshold53
 from sim.kernels.withdrawals import FEES, PAID_GROSS, queue_request
-from sim.types import STATUS_ACTIVE, STATUS_CHURNED
+from sim.types import STATUS_CHURNED
 
 # columns of ``totals``; PAID_GROSS and FEES (0 and 1) as in the withdrawal kernels
 LEAVERS = 2
@@ -20,18 +20,20 @@ N_TOTALS = 7
 @njit(parallel=True, cache=True)
 def churn_kernel(
     n, status, level, balance, energy, contribution, queued, queued_since, withdrawn, key, probability,
-    fee_ppm, day, pay_now, level_moves, totals,
+    fee_ppm, day, pay_now, listed, level_moves, totals,
 ):
     """Mark leavers churned, zero their promise and queue their whole balance, paid at once
     when ``pay_now`` (the platform's cash covers every hard liability); each leaver is
-    counted out of its level in ``level_moves[chunk]``."""
+    counted out of its level in ``level_moves[chunk]``. Leavers are listed first
+    (``list_drawn``) at the start of each chunk's range of ``listed``."""
     n_chunks = totals.shape[0]
+    threshold = threshold53(probability)
     for chunk in prange(n_chunks):
         lo, hi = chunk_bounds(n, chunk, n_chunks)
         leavers = requested = forfeited = removed = dividend_leavers = fees = 0
-        for i in range(lo, hi):
-            if status[i] != STATUS_ACTIVE or uniform(key, i) >= probability:
-                continue
+        end = list_drawn(lo, hi, status, key, threshold, balance, 0, listed, lo)
+        for slot in range(lo, end):
+            i = listed[slot]
             status[i] = STATUS_CHURNED
             level_moves[chunk, level[i]] -= 1
             leavers += 1

@@ -3,9 +3,9 @@ platform pays the queue out of its cash, in full when it can, otherwise by a sta
 
 from numba import njit, prange
 
-from sim.kernels.chunks import chunk_bounds
-from sim.rng import bits53, threshold53
-from sim.types import NO_DAY, PPM, STATUS_ACTIVE, UNIT_VALUE_SCALE
+from sim.kernels.chunks import chunk_bounds, list_drawn
+from sim.rng import threshold53
+from sim.types import NO_DAY, PPM, UNIT_VALUE_SCALE
 
 # columns of request and payment ``totals``
 PAID_GROSS = 0
@@ -52,16 +52,13 @@ def request_kernel(
     ``share_ppm`` of the balance (if that is at least ``min_cents``). The request joins the
     queue; when ``pay_now`` (the platform's cash covers every hard liability) it is paid at once.
 
-    Each chunk first lists the members who ask, branch-free, at the start of its range of
-    ``listed``, then settles their requests."""
+    Each chunk first lists the members who ask (``list_drawn``) at the start of its range
+    of ``listed``, then settles their requests."""
     n_chunks = totals.shape[0]
     threshold = threshold53(probability)
     for chunk in prange(n_chunks):
         lo, hi = chunk_bounds(n, chunk, n_chunks)
-        end = lo
-        for i in range(lo, hi):
-            listed[end] = i
-            end += (status[i] == STATUS_ACTIVE) & (balance[i] >= min_cents) & (bits53(key, i) < threshold)
+        end = list_drawn(lo, hi, status, key, threshold, balance, min_cents, listed, lo)
         requests = requested = fees = 0
         for slot in range(lo, end):
             i = listed[slot]

@@ -11,6 +11,7 @@ from sim.kernels import purchases as purchase_columns
 from sim.kernels import referrals as referral_columns
 from sim.kernels import release as release_columns
 from sim.kernels import withdrawals as withdrawal_columns
+from sim.kernels.chunks import list_drawn
 from sim.kernels.churn import churn_kernel
 from sim.kernels.levels import honorary_kernel, levels_kernel
 from sim.kernels.purchases import guide_table, pick_from_cdf, purchase_kernel
@@ -25,6 +26,7 @@ from sim.kernels.withdrawals import (
     request_kernel,
 )
 from sim.phases import listed_by_chunk
+from sim.rng import threshold53, uniform_py
 from sim.rules import cumulative_shares, price_table
 from sim.types import NO_DAY, PPM, QUEUE_NONE, STATUS_ACTIVE, STATUS_CHURNED, UNIT_VALUE_SCALE, fixed_point_scale
 from tests.unit import twins
@@ -85,6 +87,20 @@ def test_pick_from_cdf_is_searchsorted_right(size, equal):
     picks = [pick_from_cdf(ids, cdf, guide, d) for d in draws]
     assert picks == ids[np.searchsorted(cdf, draws, side="right")].tolist()
     assert (guide < 0).mean() > 0.5  # most bins are answered by the guide alone
+
+
+@pytest.mark.parametrize("lo, hi", [(0, 0), (3, 4), (0, 255), (1, 257), (100, 20_000)])
+@pytest.mark.parametrize("probability", [0.0, 0.0005, 0.3, 1.0])
+def test_list_drawn_lists_the_drawn_active_members_with_enough(lo, hi, probability):
+    gen = np.random.default_rng(hi)
+    status = np.where(gen.random(hi) < 0.9, STATUS_ACTIVE, STATUS_CHURNED).astype(np.int8)
+    amounts = gen.integers(0, 100, hi).astype(np.int64)
+    key = np.uint64(4242)
+    listed = np.full(hi + 1, -1, dtype=np.int32)
+    end = list_drawn(lo, hi, status, key, threshold53(probability), amounts, 30, listed, lo)
+    expected = [i for i in range(lo, hi) if uniform_py(int(key), i) < probability
+                and status[i] == STATUS_ACTIVE and amounts[i] >= 30]
+    assert listed[lo:end].tolist() == expected
 
 
 def purchase_setup(seed: int, gifts: bool) -> dict:
@@ -353,7 +369,8 @@ def test_churn_kernel_matches_twin(n, pay_now):
     level_moves = totals(3)
     churn_kernel(
         n, arrays["status"], arrays["level"], arrays["balance"], arrays["energy"], arrays["contribution"],
-        arrays["queued"], arrays["since"], arrays["withdrawn"], key, 0.25, 40_000, DAY, pay_now, level_moves, out,
+        arrays["queued"], arrays["since"], arrays["withdrawn"], key, 0.25, 40_000, DAY, pay_now,
+        np.empty(n, dtype=np.int32), level_moves, out,
     )
     leavers, requested, forfeited, removed, dividend_leavers, fees, twin_moves = twins.churn(
         expected, int(key), 0.25, 40_000, DAY, pay_now, 3)

@@ -52,3 +52,17 @@ def test_replicate_seeds_are_reproducible_distinct_and_valid():
     assert all(0 <= s < 2**63 for s in seeds)
     assert seeds == [rng.replicate_seed(42, k) for k in range(1000)]
     assert rng.replicate_seed(43, 1) != rng.replicate_seed(42, 1)
+
+
+def test_integer_threshold_decides_exactly_as_the_uniform_draw():
+    """u = bits × 2**-53 exactly, so u < p ⇔ bits < ceil(p × 2**53) (threshold53); checked on
+    probabilities that equal a draw, sit one ulp either side of it, or lie outside [0, 1]."""
+    key = rng.day_key(5, rng.STREAM_CHURN, 3)
+    draws = [rng.uniform_py(key, i) for i in range(200)]
+    probabilities = [-0.5, 0.0, 5e-324, 0.0005, 0.5, 1.0, 2.0]
+    for u in draws[:50]:
+        probabilities += [u, np.nextafter(u, 0.0), np.nextafter(u, 1.0)]
+    for p in probabilities:
+        threshold = rng.threshold53(p)
+        for i, u in enumerate(draws):
+            assert (rng.bits53(np.uint64(key), i) < threshold) == (u < p), (p, i)
