@@ -6,6 +6,9 @@ from llvmlite import ir
 from numba.core import cgutils, types
 from numba.extending import intrinsic
 
+PREFETCH_AHEAD = 32
+"""Loops over listed members ask for the rows of the member this many places ahead."""
+
 PREFETCH_WRITE = 1
 PREFETCH_KEEP_IN_ALL_CACHES = 3
 PREFETCH_DATA = 1

@@ -6,7 +6,7 @@ from numba import njit, prange
 
 from sim.kernels.chunks import chunk_bounds, list_drawn
 from sim.kernels.levels import lowest_above
-from sim.kernels.prefetch import prefetch
+from sim.kernels.prefetch import PREFETCH_AHEAD, prefetch
 from sim.rng import threshold53, uniform
 from sim.types import MILLI_UNITS_PER_UNIT, PPM, QUEUE_PENDING, STATUS_ACTIVE
 
@@ -16,9 +16,6 @@ KEY_BASKET = 1
 KEY_GIFT = 2
 KEY_MERCHANT = 3
 N_KEYS = 4
-
-PREFETCH_AHEAD = 32
-"""The buyer loop asks for the rows of the buyer this many places ahead."""
 
 # columns of ``totals``
 PURCHASES = 0

@@ -1,11 +1,15 @@
 """The referral tree: newcomers get a referrer, and purchases credit the buyer's uplines
 with team sales, referral contribution and cash rewards over G generations. Both write
-other members' rows, so they are sequential passes in member index order; the upline
-pass visits only the day's buyers, listed by the purchase kernel."""
+other members' rows: the referrer assignment is a sequential pass in member index order;
+the upline pass visits only the day's buyers, listed by the purchase kernel."""
 
-from numba import njit
+import numpy as np
+from numba import njit, prange
 
+from sim.kernels import N_CHUNKS
+from sim.kernels.chunks import chunk_bounds
 from sim.kernels.levels import lowest_above
+from sim.kernels.prefetch import PREFETCH_AHEAD, prefetch
 from sim.kernels.purchases import draw_basket, purchase_contribution
 from sim.rng import uniform
 from sim.types import PPM, STATUS_ACTIVE
@@ -49,9 +53,14 @@ def assign_referrers_kernel(first_new, n, status, referrer, direct_referrals, le
     totals[0, REFERRED] = referred
 
 
-@njit(cache=True)
+UPLINE_PARTS = 4
+"""The credits are applied in this many parts by upline index, in parallel. Every part
+applies its uplines' credits in buyer order, so any number of parts gives the same result."""
+
+
+@njit(parallel=True, cache=True)
 def credit_uplines_kernel(
-    buyers, status, level, level_recheck, referrer, contribution, balance, goods, team_sales,
+    n, buyers, status, level, level_recheck, referrer, contribution, balance, goods, team_sales,
     keys, price_table, gift_probability, gift_cdf, tier_price,
     tier_contribution_ppm, level_contribution_ppm, unit_price_cents, level_min_goods_cents, level_min_team_sales_cents,
     level_generations, referral_contribution_ppm, referral_cash_ppm, totals,
@@ -60,36 +69,59 @@ def credit_uplines_kernel(
     purchase kernel), walk up to G = len(referral_contribution_ppm) generations of
     uplines: each active upline adds the price to its team sales (its level is then due for
     a check if its goods and team sales reach the lowest thresholds above its level) and,
-    if its level earns from that generation, gets the generation's share of the buyer's contribution and a
-    cash reward (a share of the price)."""
+    if its level earns from that generation, gets the generation's share of the buyer's
+    contribution and a cash reward (a share of the price).
+
+    The walks only read the tree, so they run in parallel and note each generation's
+    upline; the credits are then applied by ``UPLINE_PARTS`` parts of the member range
+    (``totals[part]``), each in buyer order."""
     generations = referral_contribution_ppm.shape[0]
+    buyer_count = buyers.shape[0]
+    uplines = np.full(buyer_count * generations, NO_REFERRER, dtype=np.int32)
+    prices = np.zeros(buyer_count, dtype=np.int64)
+    units = np.zeros(buyer_count, dtype=np.int64)
+    for chunk in prange(N_CHUNKS):
+        lo, hi = chunk_bounds(buyer_count, chunk, N_CHUNKS)
+        for slot in range(lo, hi):
+            if slot + PREFETCH_AHEAD < hi:
+                prefetch(referrer, buyers[slot + PREFETCH_AHEAD])
+            i = buyers[slot]
+            upline = referrer[i]
+            if upline == NO_REFERRER:
+                continue
+            price, tier = draw_basket(i, keys, price_table, gift_probability, gift_cdf, tier_price)
+            prices[slot] = price
+            units[slot] = purchase_contribution(price, tier, level[i], unit_price_cents,
+                                                tier_contribution_ppm, level_contribution_ppm)
+            for generation in range(generations):
+                if upline == NO_REFERRER:
+                    break
+                if status[upline] == STATUS_ACTIVE:
+                    uplines[slot * generations + generation] = upline
+                upline = referrer[upline]
     reach_goods = lowest_above(level_min_goods_cents)
     reach_team = lowest_above(level_min_team_sales_cents)
-    credited = rewards = entries = 0
-    for i in buyers:
-        if referrer[i] == NO_REFERRER:
-            continue
-        price, tier = draw_basket(i, keys, price_table, gift_probability, gift_cdf, tier_price)
-        units = purchase_contribution(price, tier, level[i], unit_price_cents,
-                                      tier_contribution_ppm, level_contribution_ppm)
-        upline = referrer[i]
-        for generation in range(generations):
-            if upline == NO_REFERRER:
-                break
-            if status[upline] == STATUS_ACTIVE:
-                team_sales[upline] += price
-                if team_sales[upline] >= reach_team[level[upline]] and goods[upline] >= reach_goods[level[upline]]:
-                    level_recheck[upline] = 1
-                if generation < level_generations[level[upline]]:
-                    added = units * referral_contribution_ppm[generation] // PPM
-                    if contribution[upline] == 0 and added > 0:
-                        entries += 1
-                    contribution[upline] += added
-                    reward = price * referral_cash_ppm[generation] // PPM
-                    balance[upline] += reward
-                    credited += added
-                    rewards += reward
-            upline = referrer[upline]
-    totals[0, CONTRIBUTION_CREDITED] = credited
-    totals[0, CASH_REWARDS] = rewards
-    totals[0, DIVIDEND_ENTRIES] = entries
+    for part in prange(UPLINE_PARTS):
+        first, last = chunk_bounds(n, part, UPLINE_PARTS)
+        credited = rewards = entries = 0
+        for record in range(uplines.shape[0]):
+            upline = uplines[record]
+            if upline < first or upline >= last:  # NO_REFERRER is below every part
+                continue
+            slot, generation = record // generations, record % generations
+            price = prices[slot]
+            team_sales[upline] += price
+            if team_sales[upline] >= reach_team[level[upline]] and goods[upline] >= reach_goods[level[upline]]:
+                level_recheck[upline] = 1
+            if generation < level_generations[level[upline]]:
+                added = units[slot] * referral_contribution_ppm[generation] // PPM
+                if contribution[upline] == 0 and added > 0:
+                    entries += 1
+                contribution[upline] += added
+                reward = price * referral_cash_ppm[generation] // PPM
+                balance[upline] += reward
+                credited += added
+                rewards += reward
+        totals[part, CONTRIBUTION_CREDITED] = credited
+        totals[part, CASH_REWARDS] = rewards
+        totals[part, DIVIDEND_ENTRIES] = entries

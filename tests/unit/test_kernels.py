@@ -248,12 +248,12 @@ def test_credit_uplines_kernel_matches_twin(n, gifts):
     tables = (*draw_tables, setup["tier_contribution_ppm"], setup["level_contribution_ppm"], setup["unit_price"],
               setup["level_min_goods"], setup["level_min_team"],
               level_generations, contribution_ppm, cash_ppm)
-    out = np.zeros((1, referral_columns.N_UPLINE_TOTALS), dtype=np.int64)
-    credit_uplines_kernel(np.array(buyers, dtype=np.int32), arrays["status"], arrays["level"], arrays["recheck"],
+    out = np.zeros((referral_columns.UPLINE_PARTS, referral_columns.N_UPLINE_TOTALS), dtype=np.int64)
+    credit_uplines_kernel(n, np.array(buyers, dtype=np.int32), arrays["status"], arrays["level"], arrays["recheck"],
                           arrays["referrer"], arrays["contribution"], arrays["balance"], arrays["goods"], arrays["team_sales"],
                           setup["keys"], *tables, out)
     twin = twins.credit_uplines(expected, buyers, keys, *tables)
-    assert out[0].tolist() == list(twin)
+    assert out.sum(axis=0).tolist() == list(twin)
     assert_same(arrays, expected)
     if n == 500:
         assert twin[1] > 0
