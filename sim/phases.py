@@ -296,18 +296,29 @@ def release(sim) -> None:
 def honorary(sim) -> None:
     """Phase 6: the honorary pool's daily share is split among members at level ≥ 1 by
     level weight."""
-    rules, members, ledger = sim.rules, sim.members, sim.ledger
-    budget = ledger.balance(Account.HONORARY_POOL) * rules.honorary_release_ppm // PPM
-    total_weight = int((sim.level_counts * rules.level_honorary_weight_ppm).sum())
+    members, ledger = sim.members, sim.ledger
+    payment_by_level = _honorary_payments(sim)
     paid = 0
-    if budget > 0 and total_weight > 0:
+    if payment_by_level.any():
         totals = _totals(level_columns.N_HONORARY_TOTALS)
-        value_scaled, scale = _unit_value_scaled(budget, total_weight)
-        honorary_kernel(members.count, members.status, members.level, members.balance_cents,
-                        rules.level_honorary_weight_ppm, value_scaled, scale, totals)
+        honorary_kernel(members.count, members.status, members.level, members.balance_cents, payment_by_level, totals)
         paid = int(totals.sum())
     ledger.post(Account.HONORARY_POOL, Account.MEMBER_BALANCES, paid, "honorary_dividend")
     sim.today["honorary_paid_cents"] = paid
+
+
+def _honorary_payments(sim) -> np.ndarray:
+    """Each level's honorary dividend today: the day's share of the honorary pool split by
+    level weight over the active members at each level, floored; 0 at level 0 and at levels
+    nobody holds. On Python integers, where weight × value ≤ budget × scale < 2**62."""
+    rules = sim.rules
+    budget = sim.ledger.balance(Account.HONORARY_POOL) * rules.honorary_release_ppm // PPM
+    total_weight = int((sim.level_counts * rules.level_honorary_weight_ppm).sum())
+    if budget == 0 or total_weight == 0:
+        return np.zeros(len(sim.level_counts), dtype=np.int64)
+    value_scaled, scale = _unit_value_scaled(budget, total_weight)
+    return np.array([int(weight) * value_scaled // scale if count else 0
+                     for weight, count in zip(rules.level_honorary_weight_ppm, sim.level_counts)], dtype=np.int64)
 
 
 def pay_queue(sim) -> None:

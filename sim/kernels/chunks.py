@@ -19,10 +19,10 @@ DRAW_BLOCK = 256
 
 
 @njit(cache=True, inline="always")
-def list_drawn(lo, hi, status, key, threshold, amounts, min_amount, listed, first):
+def list_drawn(lo, hi, status, key, threshold, listed, first, amounts=None, min_amount=0):
     """Write from ``listed[first]`` on, in order, every member i in [lo, hi) whose
-    ``bits53(key, i) < threshold``, whose status is active and whose ``amounts[i]`` is at
-    least ``min_amount``; return the end of the list.
+    ``bits53(key, i) < threshold``, whose status is active and (when ``amounts`` is given)
+    whose ``amounts[i]`` is at least ``min_amount``; return the end of the list.
 
     The draws of each block are made first, in a loop the compiler vectorises; only the
     members drawn are then looked at, and a block with none is skipped."""
@@ -39,7 +39,7 @@ def list_drawn(lo, hi, status, key, threshold, amounts, min_amount, listed, firs
             continue
         for offset in range(size):
             i = start + offset
-            if drawn[offset] and status[i] == STATUS_ACTIVE and amounts[i] >= min_amount:
+            if drawn[offset] and status[i] == STATUS_ACTIVE and (amounts is None or amounts[i] >= min_amount):
                 listed[end] = i
                 end += 1
     return end

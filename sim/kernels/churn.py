@@ -31,7 +31,7 @@ def churn_kernel(
     for chunk in prange(n_chunks):
         lo, hi = chunk_bounds(n, chunk, n_chunks)
         leavers = requested = forfeited = removed = dividend_leavers = fees = 0
-        end = list_drawn(lo, hi, status, key, threshold, balance, 0, listed, lo)
+        end = list_drawn(lo, hi, status, key, threshold, listed, lo)
         for slot in range(lo, end):
             i = listed[slot]
             status[i] = STATUS_CHURNED

@@ -10,6 +10,9 @@ from sim.types import STATUS_ACTIVE
 UPGRADES = 0
 N_LEVEL_TOTALS = 1
 
+MARKS_PER_WORD = 8
+"""The levels kernel reads the one-byte marks eight at a time, as one 64-bit word."""
+
 HONORARY_PAID = 0
 N_HONORARY_TOTALS = 1
 
@@ -60,33 +63,40 @@ def levels_kernel(
     reach_goods = lowest_above(min_goods_cents)
     reach_direct = lowest_above(min_direct_referrals)
     reach_team = lowest_above(min_team_sales_cents)
+    whole_words = level_recheck.shape[0] - level_recheck.shape[0] % MARKS_PER_WORD
+    marks = level_recheck[:whole_words].view(np.uint64)
     for chunk in prange(n_chunks):
         lo, hi = chunk_bounds(n, chunk, n_chunks)
         upgrades = 0
-        for i in range(lo, hi):
-            if level_recheck[i] == 0 or status[i] != STATUS_ACTIVE:
+        i = lo
+        while i < hi:
+            if i % MARKS_PER_WORD == 0 and i + MARKS_PER_WORD <= hi and marks[i // MARKS_PER_WORD] == 0:
+                i += MARKS_PER_WORD  # none of these members is due: skipped in one read
                 continue
-            level_recheck[i] = 0
-            before = level[i]
-            if rise(i, level, goods, direct_referrals, team_sales, min_goods_cents, min_direct_referrals,
-                    min_team_sales_cents, reach_goods, reach_direct, reach_team):
-                level_moves[chunk, before] -= 1
-                level_moves[chunk, level[i]] += 1
-                upgrades += 1
+            if level_recheck[i] and status[i] == STATUS_ACTIVE:
+                level_recheck[i] = 0
+                before = level[i]
+                if rise(i, level, goods, direct_referrals, team_sales, min_goods_cents, min_direct_referrals,
+                        min_team_sales_cents, reach_goods, reach_direct, reach_team):
+                    level_moves[chunk, before] -= 1
+                    level_moves[chunk, level[i]] += 1
+                    upgrades += 1
+            i += 1
         totals[chunk, UPGRADES] = upgrades
 
 
 @njit(parallel=True, cache=True)
-def honorary_kernel(n, status, level, balance, weight_ppm, value_scaled, scale, totals):
-    """Pay each active member weight_ppm[level] × value_scaled // scale."""
+def honorary_kernel(n, status, level, balance, payment_by_level, totals):
+    """Pay each active member its level's honorary dividend (``payment_by_level[0]`` is 0).
+
+    Branch-free: every balance is written, which costs less than mispredicting which
+    members hold a level."""
     n_chunks = totals.shape[0]
-    payment = weight_ppm * value_scaled // scale
     for chunk in prange(n_chunks):
         lo, hi = chunk_bounds(n, chunk, n_chunks)
         paid = 0
         for i in range(lo, hi):
-            if status[i] != STATUS_ACTIVE or level[i] == 0:
-                continue
-            balance[i] += payment[level[i]]
-            paid += payment[level[i]]
+            payment = payment_by_level[level[i]] * (status[i] == STATUS_ACTIVE)
+            balance[i] += payment
+            paid += payment
         totals[chunk, HONORARY_PAID] = paid

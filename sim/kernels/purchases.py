@@ -122,7 +122,7 @@ def purchase_kernel(
     for chunk in prange(n_chunks):
         lo, hi = chunk_bounds(n, chunk, n_chunks)
         day = np.zeros(N_TOTALS, dtype=np.int64)
-        end = list_drawn(lo, hi, status, keys[KEY_BUY], buy_threshold, balance, 0, buyers, lo)
+        end = list_drawn(lo, hi, status, keys[KEY_BUY], buy_threshold, buyers, lo)
         for slot in range(lo, end):
             i = buyers[slot]
             if slot + PREFETCH_AHEAD < end:

@@ -58,7 +58,7 @@ def request_kernel(
     threshold = threshold53(probability)
     for chunk in prange(n_chunks):
         lo, hi = chunk_bounds(n, chunk, n_chunks)
-        end = list_drawn(lo, hi, status, key, threshold, balance, min_cents, listed, lo)
+        end = list_drawn(lo, hi, status, key, threshold, listed, lo, balance, min_cents)
         requests = requested = fees = 0
         for slot in range(lo, end):
             i = listed[slot]

@@ -97,10 +97,11 @@ def test_list_drawn_lists_the_drawn_active_members_with_enough(lo, hi, probabili
     amounts = gen.integers(0, 100, hi).astype(np.int64)
     key = np.uint64(4242)
     listed = np.full(hi + 1, -1, dtype=np.int32)
-    end = list_drawn(lo, hi, status, key, threshold53(probability), amounts, 30, listed, lo)
-    expected = [i for i in range(lo, hi) if uniform_py(int(key), i) < probability
-                and status[i] == STATUS_ACTIVE and amounts[i] >= 30]
-    assert listed[lo:end].tolist() == expected
+    end = list_drawn(lo, hi, status, key, threshold53(probability), listed, lo, amounts, 30)
+    drawn = [i for i in range(lo, hi) if uniform_py(int(key), i) < probability and status[i] == STATUS_ACTIVE]
+    assert listed[lo:end].tolist() == [i for i in drawn if amounts[i] >= 30]
+    end = list_drawn(lo, hi, status, key, threshold53(probability), listed, lo)
+    assert listed[lo:end].tolist() == drawn
 
 
 def purchase_setup(seed: int, gifts: bool) -> dict:
@@ -259,9 +260,11 @@ def test_credit_uplines_kernel_matches_twin(n, gifts):
         assert twin[1] > 0
 
 
-@pytest.mark.parametrize("n", SIZES)
-def test_levels_and_honorary_kernels_match_twins(n):
+@pytest.mark.parametrize("n", (*SIZES, 5_000))
+@pytest.mark.parametrize("due_share", [0.5, 0.01])
+def test_levels_and_honorary_kernels_match_twins(n, due_share):
     arrays = random_members(n, 29 * n)
+    arrays["recheck"] = (np.random.default_rng(n).random(n) < due_share).astype(np.int8)  # sparse: whole words skipped
     expected = as_lists(arrays)
     unit_price = 70
     min_units = np.array([0, 1_000, 5_000, 9_000], dtype=np.int64)
@@ -278,11 +281,10 @@ def test_levels_and_honorary_kernels_match_twins(n):
     assert moves.sum(axis=0).tolist() == twin_moves
     assert out.sum() == twin_upgrades
     assert_same(arrays, expected)
-    weights = np.array([0, PPM, 3 * PPM, 10 * PPM], dtype=np.int64)
+    payment_by_level = np.array([0, 1_111, 3_333, 11_111], dtype=np.int64)
     paid = totals(level_columns.N_HONORARY_TOTALS)
-    scale = fixed_point_scale(5_000_000)
-    honorary_kernel(n, arrays["status"], arrays["level"], arrays["balance"], weights, 123_457, scale, paid)
-    assert paid.sum() == twins.honorary(expected, weights, 123_457, scale)
+    honorary_kernel(n, arrays["status"], arrays["level"], arrays["balance"], payment_by_level, paid)
+    assert paid.sum() == twins.honorary(expected, payment_by_level)
     assert_same(arrays, expected)
 
 

@@ -219,12 +219,13 @@ def levels(m, unit_price, min_units, min_direct, min_team):
     return moves, upgrades
 
 
-def honorary(m, weight_ppm, value_scaled, scale):
+def honorary(m, payment_by_level):
+    """Each active member at level ≥ 1 gets its level's payment."""
     paid = 0
     for i in range(len(m["status"])):
         if m["status"][i] != STATUS_ACTIVE or m["level"][i] == 0:
             continue
-        payment = int(weight_ppm[m["level"][i]]) * value_scaled // scale
+        payment = int(payment_by_level[m["level"][i]])
         m["balance"][i] += payment
         paid += payment
     return paid
