@@ -42,6 +42,11 @@ def assign_referrers_kernel(first_new, n, status, referrer, direct_referrals, le
         referrer[j] = NO_REFERRER
         if first_new == 0:
             continue
+        if j + PREFETCH_AHEAD < n:  # earlier members' rows: the picks ahead are known already
+            ahead = int(uniform(pick_key, j + PREFETCH_AHEAD) * first_new)
+            prefetch(referrer, ahead)
+            prefetch(status, ahead)
+            prefetch(direct_referrals, ahead)
         pick = int(uniform(pick_key, j) * first_new)
         if uniform(copy_key, j) < preferential_share and referrer[pick] != NO_REFERRER:
             pick = referrer[pick]
