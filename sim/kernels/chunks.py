@@ -4,6 +4,7 @@ members of a chunk that a draw selects."""
 import numpy as np
 from numba import njit
 
+from sim.kernels.intrinsics import trailing_zeros
 from sim.rng import bits53
 from sim.types import STATUS_ACTIVE
 
@@ -14,8 +15,8 @@ def chunk_bounds(n, chunk, n_chunks):
     return n * chunk // n_chunks, n * (chunk + 1) // n_chunks
 
 
-DRAW_BLOCK = 256
-"""Members per block in ``list_drawn``: the draws of a block are made in one vectorised loop."""
+DRAW_BLOCK = 64
+"""Members per block in ``list_drawn``: one bit each in a 64-bit mask."""
 
 
 @njit(cache=True, inline="always")
@@ -24,22 +25,18 @@ def list_drawn(lo, hi, status, key, threshold, listed, first, amounts=None, min_
     ``bits53(key, i) < threshold``, whose status is active and (when ``amounts`` is given)
     whose ``amounts[i]`` is at least ``min_amount``; return the end of the list.
 
-    The draws of each block are made first, in a loop the compiler vectorises; only the
-    members drawn are then looked at, and a block with none is skipped."""
+    The draws of a block of 64 members are made in one loop the compiler vectorises, into
+    a mask of one bit per member; only the members drawn (the set bits) are then looked at."""
     end = first
-    drawn = np.empty(DRAW_BLOCK, dtype=np.uint8)
     for start in range(lo, hi, DRAW_BLOCK):
         size = min(DRAW_BLOCK, hi - start)
-        count = 0
+        drawn = np.uint64(0)
         for offset in range(size):
-            hit = bits53(key, start + offset) < threshold
-            drawn[offset] = hit
-            count += hit
-        if count == 0:
-            continue
-        for offset in range(size):
-            i = start + offset
-            if drawn[offset] and status[i] == STATUS_ACTIVE and (amounts is None or amounts[i] >= min_amount):
+            drawn |= np.uint64(bits53(key, start + offset) < threshold) << np.uint64(offset)
+        while drawn:
+            i = start + np.int64(trailing_zeros(drawn))
+            drawn &= drawn - np.uint64(1)
+            if status[i] == STATUS_ACTIVE and (amounts is None or amounts[i] >= min_amount):
                 listed[end] = i
                 end += 1
     return end

@@ -6,7 +6,7 @@ from numba import njit, prange
 
 from sim.kernels.chunks import chunk_bounds, list_drawn
 from sim.kernels.levels import lowest_above
-from sim.kernels.prefetch import PREFETCH_AHEAD, prefetch
+from sim.kernels.intrinsics import PREFETCH_AHEAD, prefetch
 from sim.rng import threshold53, uniform
 from sim.types import MILLI_UNITS_PER_UNIT, PPM, QUEUE_PENDING, STATUS_ACTIVE
 

@@ -9,7 +9,7 @@ from numba import njit, prange
 from sim.kernels import N_CHUNKS
 from sim.kernels.chunks import chunk_bounds
 from sim.kernels.levels import lowest_above
-from sim.kernels.prefetch import PREFETCH_AHEAD, prefetch
+from sim.kernels.intrinsics import PREFETCH_AHEAD, prefetch
 from sim.kernels.purchases import draw_basket, purchase_contribution
 from sim.rng import uniform
 from sim.types import PPM, STATUS_ACTIVE

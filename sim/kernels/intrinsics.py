@@ -1,6 +1,8 @@
-"""A software prefetch for numba kernels: ``prefetch(array, index)`` asks the CPU to
+"""Two LLVM intrinsics numba does not expose. ``prefetch(array, index)`` asks the CPU to
 bring ``array[index]`` into cache ahead of a write, so that a loop over scattered members
-can overlap their memory latencies (LLVM's ``llvm.prefetch``; a hint, it changes no result)."""
+can overlap their memory latencies (``llvm.prefetch``; a hint, it changes no result).
+``trailing_zeros(word)`` counts the zero bits below the lowest set bit of a uint64
+(``llvm.cttz``, one instruction), to walk the set bits of a mask."""
 
 from llvmlite import ir
 from numba.core import cgutils, types
@@ -30,5 +32,19 @@ def prefetch(typingctx, array, index):
         builder.call(function, [builder.bitcast(pointer, byte_pointer), ir.Constant(int32, PREFETCH_WRITE),
                                 ir.Constant(int32, PREFETCH_KEEP_IN_ALL_CACHES), ir.Constant(int32, PREFETCH_DATA)])
         return context.get_dummy_value()
+
+    return signature, codegen
+
+
+@intrinsic
+def trailing_zeros(typingctx, word):
+    """Number of zero bits below the lowest set bit of the uint64 ``word`` (64 for 0)."""
+    signature = types.uint64(types.uint64)
+
+    def codegen(context, builder, sig, args):
+        int64 = ir.IntType(64)
+        function_type = ir.FunctionType(int64, [int64, ir.IntType(1)])
+        function = cgutils.get_or_insert_function(builder.module, function_type, "llvm.cttz.i64")
+        return builder.call(function, [args[0], ir.Constant(ir.IntType(1), 0)])
 
     return signature, codegen
