@@ -15,8 +15,8 @@ def chunk_bounds(n, chunk, n_chunks):
     return n * chunk // n_chunks, n * (chunk + 1) // n_chunks
 
 
-DRAW_BLOCK = 64
-"""Members per block in ``list_drawn``: one bit each in a 64-bit mask."""
+MEMBERS_PER_MASK = 64
+"""Kernels that look at few members of each block mark them in a 64-bit mask, one bit each."""
 
 
 @njit(cache=True, inline="always")
@@ -28,8 +28,8 @@ def list_drawn(lo, hi, status, key, threshold, listed, first, amounts=None, min_
     The draws of a block of 64 members are made in one loop the compiler vectorises, into
     a mask of one bit per member; only the members drawn (the set bits) are then looked at."""
     end = first
-    for start in range(lo, hi, DRAW_BLOCK):
-        size = min(DRAW_BLOCK, hi - start)
+    for start in range(lo, hi, MEMBERS_PER_MASK):
+        size = min(MEMBERS_PER_MASK, hi - start)
         drawn = np.uint64(0)
         for offset in range(size):
             drawn |= np.uint64(bits53(key, start + offset) < threshold) << np.uint64(offset)

@@ -4,7 +4,8 @@ promotion (direct referrals and team sales, seed 003), and the honorary dividend
 import numpy as np
 from numba import njit, prange
 
-from sim.kernels.chunks import chunk_bounds
+from sim.kernels.chunks import MEMBERS_PER_MASK, chunk_bounds
+from sim.kernels.intrinsics import trailing_zeros
 from sim.types import STATUS_ACTIVE
 
 UPGRADES = 0
@@ -87,16 +88,24 @@ def levels_kernel(
 
 @njit(parallel=True, cache=True)
 def honorary_kernel(n, status, level, balance, payment_by_level, totals):
-    """Pay each active member its level's honorary dividend (``payment_by_level[0]`` is 0).
+    """Pay each active member at level ≥ 1 its level's honorary dividend.
 
-    Branch-free: every balance is written, which costs less than mispredicting which
-    members hold a level."""
+    For each block of 64 members, one vectorised loop marks who holds a level in a bit
+    mask; only those members are then visited (few hold a level, and a branch per member
+    on it would be mispredicted often)."""
     n_chunks = totals.shape[0]
     for chunk in prange(n_chunks):
         lo, hi = chunk_bounds(n, chunk, n_chunks)
         paid = 0
-        for i in range(lo, hi):
-            payment = payment_by_level[level[i]] * (status[i] == STATUS_ACTIVE)
-            balance[i] += payment
-            paid += payment
+        for start in range(lo, hi, MEMBERS_PER_MASK):
+            size = min(MEMBERS_PER_MASK, hi - start)
+            holders = np.uint64(0)
+            for offset in range(size):
+                holders |= np.uint64(level[start + offset] != 0) << np.uint64(offset)
+            while holders:
+                i = start + np.int64(trailing_zeros(holders))
+                holders &= holders - np.uint64(1)
+                if status[i] == STATUS_ACTIVE:
+                    balance[i] += payment_by_level[level[i]]
+                    paid += payment_by_level[level[i]]
         totals[chunk, HONORARY_PAID] = paid
