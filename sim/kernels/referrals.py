@@ -77,16 +77,20 @@ def credit_uplines_kernel(
     if its level earns from that generation, gets the generation's share of the buyer's
     contribution and a cash reward (a share of the price).
 
-    The walks only read the tree, so they run in parallel and note each generation's
-    upline; the credits are then applied by ``UPLINE_PARTS`` parts of the member range
+    The walks only read the tree, so they run in parallel and note each active upline met;
+    the credits are then applied by ``UPLINE_PARTS`` parts of the member range
     (``totals[part]``), each in buyer order."""
     generations = referral_contribution_ppm.shape[0]
     buyer_count = buyers.shape[0]
-    uplines = np.full(buyer_count * generations, NO_REFERRER, dtype=np.int32)
+    # each chunk of buyers notes (upline, slot × G + generation) from its own start, in order
+    uplines = np.empty(buyer_count * generations, dtype=np.int32)
+    credits = np.empty(buyer_count * generations, dtype=np.int64)
+    noted = np.zeros(N_CHUNKS, dtype=np.int64)
     prices = np.zeros(buyer_count, dtype=np.int64)
     units = np.zeros(buyer_count, dtype=np.int64)
     for chunk in prange(N_CHUNKS):
         lo, hi = chunk_bounds(buyer_count, chunk, N_CHUNKS)
+        end = lo * generations
         for slot in range(lo, hi):
             if slot + PREFETCH_AHEAD < hi:
                 prefetch(referrer, buyers[slot + PREFETCH_AHEAD])
@@ -102,31 +106,36 @@ def credit_uplines_kernel(
                 if upline == NO_REFERRER:
                     break
                 if status[upline] == STATUS_ACTIVE:
-                    uplines[slot * generations + generation] = upline
+                    uplines[end] = upline
+                    credits[end] = slot * generations + generation
+                    end += 1
                 upline = referrer[upline]
+        noted[chunk] = end - lo * generations
     reach_goods = lowest_above(level_min_goods_cents)
     reach_team = lowest_above(level_min_team_sales_cents)
     for part in prange(UPLINE_PARTS):
         first, last = chunk_bounds(n, part, UPLINE_PARTS)
         credited = rewards = entries = 0
-        for record in range(uplines.shape[0]):
-            upline = uplines[record]
-            if upline < first or upline >= last:  # NO_REFERRER is below every part
-                continue
-            slot, generation = record // generations, record % generations
-            price = prices[slot]
-            team_sales[upline] += price
-            if team_sales[upline] >= reach_team[level[upline]] and goods[upline] >= reach_goods[level[upline]]:
-                level_recheck[upline] = 1
-            if generation < level_generations[level[upline]]:
-                added = units[slot] * referral_contribution_ppm[generation] // PPM
-                if contribution[upline] == 0 and added > 0:
-                    entries += 1
-                contribution[upline] += added
-                reward = price * referral_cash_ppm[generation] // PPM
-                balance[upline] += reward
-                credited += added
-                rewards += reward
+        for chunk in range(N_CHUNKS):
+            start = chunk_bounds(buyer_count, chunk, N_CHUNKS)[0] * generations
+            for note in range(start, start + noted[chunk]):
+                upline = uplines[note]
+                if upline < first or upline >= last:
+                    continue
+                slot, generation = credits[note] // generations, credits[note] % generations
+                price = prices[slot]
+                team_sales[upline] += price
+                if team_sales[upline] >= reach_team[level[upline]] and goods[upline] >= reach_goods[level[upline]]:
+                    level_recheck[upline] = 1
+                if generation < level_generations[level[upline]]:
+                    added = units[slot] * referral_contribution_ppm[generation] // PPM
+                    if contribution[upline] == 0 and added > 0:
+                        entries += 1
+                    contribution[upline] += added
+                    reward = price * referral_cash_ppm[generation] // PPM
+                    balance[upline] += reward
+                    credited += added
+                    rewards += reward
         totals[part, CONTRIBUTION_CREDITED] = credited
         totals[part, CASH_REWARDS] = rewards
         totals[part, DIVIDEND_ENTRIES] = entries
