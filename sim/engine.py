@@ -45,7 +45,6 @@ class Simulation:
         self.members_active = rules.initial_members
         self.members_in_dividend = 0
         self.level_counts = phases.count_levels(self.members, level_count(rules))  # active members per level
-        self.levels_checked_under = None  # the rules of the last level check (events may change them)
         self.merchant_sales_today = np.zeros(self.merchants.count, dtype=np.int64)
         self.scratch = np.empty(0, dtype=np.int32)  # where a kernel lists the members it selects (see phases.scratch)
         self.buyers_today = np.empty(0, dtype=np.int32)

@@ -59,6 +59,7 @@ def events(sim) -> None:
     todays = [event for event in sim.scenario.events if event.day == sim.day]
     if todays:
         sim.rules = compile_rules(scenario_on_day(sim.scenario, sim.day))
+        sim.members.view("level_recheck")[:] = 1  # the level thresholds may have changed
     sim.today["merchants_left"] = sum(
         merchant_rules.leave_by_draw(sim.merchants, sim.rules, event.merchant_exodus_share, sim.day,
                                      rng.STREAM_MERCHANT_EXODUS)
@@ -205,10 +206,6 @@ def levels(sim) -> None:
     """Phase 4: identity upgrades of the members due for a check, which keep the count of
     active members per level (used by the honorary pool) up to date."""
     rules, members = sim.rules, sim.members
-    if sim.levels_checked_under is not rules:  # new thresholds: recount, and every member is due for a check
-        sim.level_counts = count_levels(members, level_count(rules))
-        members.view("level_recheck")[:] = 1
-        sim.levels_checked_under = rules
     upgrades = 0
     if level_count(rules) > 1:
         level_moves = _totals(level_count(rules))

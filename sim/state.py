@@ -25,7 +25,7 @@ MEMBER_FIELDS = {
     "goods_cents": (MONEY_DTYPE, 0),  # cumulative price of the goods bought
     "withdrawn_cents": (MONEY_DTYPE, 0),  # cumulative cash received, net of fees
     "level": (np.int8, 0),  # identity level, 0 = none
-    "level_recheck": (np.int8, 1),  # 1 when goods, referrals or team sales changed since the last level check
+    "level_recheck": (np.int8, 1),  # 1 when due for a level check: joined, or goods, referrals, team sales or rules changed
     "referrer": (np.int32, -1),  # index of the member who referred this one, -1 = none
     "direct_referrals": (np.int32, 0),
     "team_sales_cents": (MONEY_DTYPE, 0),  # cumulative purchases of the downline within G generations
