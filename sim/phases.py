@@ -2,6 +2,7 @@
 state, calls its kernel, and applies the money it moved through the ledger. The day's
 figures go to ``sim.today`` for the record phase."""
 
+import numba
 import numpy as np
 
 from sim import merchants as merchant_rules
@@ -128,7 +129,7 @@ def purchases(sim) -> None:
     sim.buy_probability = rules.purchase_probability_per_day * merchant_rules.supply_factor(
         rules, merchant_ids.size, sim.members_active)
     totals = _totals(purchase_columns.N_TOTALS)
-    merchant_sales = np.zeros((N_CHUNKS, merchants.count), dtype=np.int64)
+    merchant_sales = np.zeros((numba.get_num_threads(), merchants.count), dtype=np.int64)
     level_moves = _totals(level_count(rules))
     purchase_kernel(
         members.count, members.status, members.balance_cents, members.energy_cents,

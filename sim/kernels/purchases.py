@@ -2,7 +2,7 @@
 how it is paid, which merchant sells it, and the energy and contribution it earns."""
 
 import numpy as np
-from numba import njit, prange
+from numba import get_thread_id, njit, prange
 
 from sim.kernels.chunks import chunk_bounds, list_drawn
 from sim.kernels.levels import lowest_above
@@ -113,7 +113,8 @@ def purchase_kernel(
     ``mark_queue_entries`` (rule `queue`) marks members whose energy was zero as entering
     the queue. The merchant is drawn by ``merchant_cdf`` (with its guide table); its
     concession, the dividend and honorary pool shares are floors of the price. Per-merchant
-    sales go to ``merchant_sales[chunk, merchant]``; the buyers of each chunk are listed in
+    sales go to ``merchant_sales[thread, merchant]``, one row per numba thread: a row stays
+    in the thread's cache, and integer sums do not depend on which thread adds what. The buyers of each chunk are listed in
     order at the start of its range of ``buyers`` (``totals[chunk, PURCHASES]`` of them).
     """
     n_chunks = totals.shape[0]
@@ -156,7 +157,7 @@ def purchase_kernel(
             if right_price_cents > 0:
                 rights[i] += price // right_price_cents
             merchant = pick_from_cdf(merchant_ids, merchant_cdf, merchant_guide, uniform(keys[KEY_MERCHANT], i))
-            merchant_sales[chunk, merchant] += price
+            merchant_sales[get_thread_id(), merchant] += price
             day[SALES] += price
             day[NEW_MONEY] += price - from_balance
             day[REPURCHASED] += from_balance

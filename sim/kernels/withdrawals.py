@@ -34,12 +34,18 @@ def _pay(i, gross, queued, queued_since, withdrawn, fee_ppm):
 
 @njit(cache=True, inline="always")
 def queue_request(i, amount, queued, queued_since, withdrawn, fee_ppm, day, pay_now):
-    """Put ``amount`` in member i's queue and, when ``pay_now``, pay it at once; returns the fee."""
+    """Put ``amount`` in member i's queue or, when ``pay_now``, pay it at once; returns the fee.
+
+    A request paid at once would enter the queue and leave it the same day, leaving
+    ``queued`` and ``queued_since`` as they were (``queued_since`` is set whenever
+    ``queued`` > 0), so it touches only ``withdrawn``."""
+    if pay_now:
+        fee = amount * fee_ppm // PPM
+        withdrawn[i] += amount - fee
+        return fee
     queued[i] += amount
     if queued_since[i] == NO_DAY:
         queued_since[i] = day
-    if pay_now:
-        return _pay(i, amount, queued, queued_since, withdrawn, fee_ppm)
     return 0
 
 

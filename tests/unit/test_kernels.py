@@ -1,6 +1,7 @@
 """Each numba kernel against its plain-Python twin (tests/unit/twins.py) on random small
 inputs: every array and every total must agree exactly."""
 
+import numba
 import numpy as np
 import pytest
 
@@ -137,7 +138,7 @@ def test_purchase_kernel_matches_twin(n, seed, gifts, right_price, mark_queue):
     merchant_cdf = cumulative_shares(setup["concession"][setup["merchant_ids"]] / PPM)
     merchant_guide = guide_table(setup["merchant_ids"], merchant_cdf, 4)
     out = totals(purchase_columns.N_TOTALS)
-    merchant_sales = np.zeros((N_CHUNKS, len(setup["concession"])), dtype=np.int64)
+    merchant_sales = np.zeros((numba.get_num_threads(), len(setup["concession"])), dtype=np.int64)
     buyers = np.full(n, -1, dtype=np.int32)
     level_moves = totals(4)
     tables = (setup["keys"], setup["probability"], setup["price_table"], setup["gift_probability"],
