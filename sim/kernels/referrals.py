@@ -58,6 +58,35 @@ def assign_referrers_kernel(first_new, n, status, referrer, direct_referrals, le
     totals[0, REFERRED] = referred
 
 
+@njit(cache=True, inline="always")
+def _prefetch_walks_ahead(buyers, slot, hi, referrer, status):
+    """Prefetch the walks of later buyers in stages, one generation per stage: the
+    buyer's referrer 32 slots ahead, the first upline's rows 16 ahead (its referrer is in
+    cache by then), the second upline's 8 ahead; each walk then mostly reads the cache."""
+    if slot + PREFETCH_AHEAD < hi:
+        prefetch(referrer, buyers[slot + PREFETCH_AHEAD])
+    if slot + PREFETCH_AHEAD // 2 < hi:
+        first_upline = referrer[buyers[slot + PREFETCH_AHEAD // 2]]
+        if first_upline != NO_REFERRER:
+            prefetch(referrer, first_upline)
+            prefetch(status, first_upline)
+    if slot + PREFETCH_AHEAD // 4 < hi:
+        first_upline = referrer[buyers[slot + PREFETCH_AHEAD // 4]]
+        if first_upline != NO_REFERRER and referrer[first_upline] != NO_REFERRER:
+            prefetch(referrer, referrer[first_upline])
+            prefetch(status, referrer[first_upline])
+
+
+@njit(cache=True, inline="always")
+def _prefetch_upline(upline, level, goods, team_sales, contribution, balance):
+    """Ask for the rows an upline's credit reads and writes before it is applied."""
+    prefetch(level, upline)
+    prefetch(goods, upline)
+    prefetch(team_sales, upline)
+    prefetch(contribution, upline)
+    prefetch(balance, upline)
+
+
 UPLINE_PARTS = 4
 """The credits are applied in this many parts by upline index, in parallel. Every part
 applies its uplines' credits in buyer order, so any number of parts gives the same result."""
@@ -92,8 +121,7 @@ def credit_uplines_kernel(
         lo, hi = chunk_bounds(buyer_count, chunk, N_CHUNKS)
         end = lo * generations
         for slot in range(lo, hi):
-            if slot + PREFETCH_AHEAD < hi:
-                prefetch(referrer, buyers[slot + PREFETCH_AHEAD])
+            _prefetch_walks_ahead(buyers, slot, hi, referrer, status)
             i = buyers[slot]
             upline = referrer[i]
             if upline == NO_REFERRER:
@@ -118,7 +146,10 @@ def credit_uplines_kernel(
         credited = rewards = entries = 0
         for chunk in range(N_CHUNKS):
             start = chunk_bounds(buyer_count, chunk, N_CHUNKS)[0] * generations
-            for note in range(start, start + noted[chunk]):
+            stop = start + noted[chunk]
+            for note in range(start, stop):
+                if note + PREFETCH_AHEAD < stop and first <= uplines[note + PREFETCH_AHEAD] < last:
+                    _prefetch_upline(uplines[note + PREFETCH_AHEAD], level, goods, team_sales, contribution, balance)
                 upline = uplines[note]
                 if upline < first or upline >= last:
                     continue
