@@ -4,7 +4,7 @@ members of a chunk that a draw selects."""
 import numpy as np
 from numba import njit
 
-from sim.kernels.intrinsics import trailing_zeros
+from sim.kernels.intrinsics import nonzero_bytes, trailing_zeros
 from sim.rng import bits53
 from sim.types import STATUS_ACTIVE
 
@@ -17,6 +17,21 @@ def chunk_bounds(n, chunk, n_chunks):
 
 MEMBERS_PER_MASK = 64
 """Kernels that look at few members of each block mark them in a 64-bit mask, one bit each."""
+
+
+@njit(cache=True, inline="always")
+def nonzero_mask(flags, start, size):
+    """Mask of the one-byte ``flags[start + k] != 0``, bit k, for k < ``size`` ≤ 64: one
+    vector compare (``nonzero_bytes``) where 64 bytes lie within the array, else a loop."""
+    if start + MEMBERS_PER_MASK <= flags.shape[0]:
+        mask = nonzero_bytes(flags, start)
+        if size < MEMBERS_PER_MASK:
+            mask &= (np.uint64(1) << np.uint64(size)) - np.uint64(1)
+        return mask
+    mask = np.uint64(0)
+    for offset in range(size):
+        mask |= np.uint64(flags[start + offset] != 0) << np.uint64(offset)
+    return mask
 
 
 @njit(cache=True, inline="always")

@@ -4,15 +4,12 @@ promotion (direct referrals and team sales, seed 003), and the honorary dividend
 import numpy as np
 from numba import njit, prange
 
-from sim.kernels.chunks import MEMBERS_PER_MASK, chunk_bounds
+from sim.kernels.chunks import MEMBERS_PER_MASK, chunk_bounds, nonzero_mask
 from sim.kernels.intrinsics import trailing_zeros
 from sim.types import STATUS_ACTIVE
 
 UPGRADES = 0
 N_LEVEL_TOTALS = 1
-
-MARKS_PER_WORD = 8
-"""The levels kernel reads the one-byte marks eight at a time, as one 64-bit word."""
 
 HONORARY_PAID = 0
 N_HONORARY_TOTALS = 1
@@ -55,7 +52,8 @@ def levels_kernel(
     highest level whose every condition is met (levels never fall). The conditions only
     grow, so a member whose goods, referrals and team sales did not change since its last
     check cannot rise. Each rise is counted in ``level_moves[chunk]`` (−1 at the old level,
-    +1 at the new), which keeps the count of active members per level up to date.
+    +1 at the new), which keeps the count of active members per level up to date. The
+    members due are found 64 at a time, from a bit mask of their marks (``nonzero_mask``).
 
     A lifetime-contribution threshold of U units is met when cumulative purchases reach
     U × the unit price (``min_goods_cents``), which avoids a division per member.
@@ -64,17 +62,16 @@ def levels_kernel(
     reach_goods = lowest_above(min_goods_cents)
     reach_direct = lowest_above(min_direct_referrals)
     reach_team = lowest_above(min_team_sales_cents)
-    whole_words = level_recheck.shape[0] - level_recheck.shape[0] % MARKS_PER_WORD
-    marks = level_recheck[:whole_words].view(np.uint64)
     for chunk in prange(n_chunks):
         lo, hi = chunk_bounds(n, chunk, n_chunks)
         upgrades = 0
-        i = lo
-        while i < hi:
-            if i % MARKS_PER_WORD == 0 and i + MARKS_PER_WORD <= hi and marks[i // MARKS_PER_WORD] == 0:
-                i += MARKS_PER_WORD  # none of these members is due: skipped in one read
-                continue
-            if level_recheck[i] and status[i] == STATUS_ACTIVE:
+        for start in range(lo, hi, MEMBERS_PER_MASK):
+            due = nonzero_mask(level_recheck, start, min(MEMBERS_PER_MASK, hi - start))
+            while due:
+                i = start + np.int64(trailing_zeros(due))
+                due &= due - np.uint64(1)
+                if status[i] != STATUS_ACTIVE:
+                    continue
                 level_recheck[i] = 0
                 before = level[i]
                 if rise(i, level, goods, direct_referrals, team_sales, min_goods_cents, min_direct_referrals,
@@ -82,7 +79,6 @@ def levels_kernel(
                     level_moves[chunk, before] -= 1
                     level_moves[chunk, level[i]] += 1
                     upgrades += 1
-            i += 1
         totals[chunk, UPGRADES] = upgrades
 
 
@@ -90,7 +86,7 @@ def levels_kernel(
 def honorary_kernel(n, status, level, balance, payment_by_level, totals):
     """Pay each active member at level ≥ 1 its level's honorary dividend.
 
-    For each block of 64 members, one vectorised loop marks who holds a level in a bit
+    For each block of 64 members, one vector compare marks who holds a level in a bit
     mask; only those members are then visited (few hold a level, and a branch per member
     on it would be mispredicted often)."""
     n_chunks = totals.shape[0]
@@ -99,9 +95,7 @@ def honorary_kernel(n, status, level, balance, payment_by_level, totals):
         paid = 0
         for start in range(lo, hi, MEMBERS_PER_MASK):
             size = min(MEMBERS_PER_MASK, hi - start)
-            holders = np.uint64(0)
-            for offset in range(size):
-                holders |= np.uint64(level[start + offset] != 0) << np.uint64(offset)
+            holders = nonzero_mask(level, start, size)
             while holders:
                 i = start + np.int64(trailing_zeros(holders))
                 holders &= holders - np.uint64(1)

@@ -12,7 +12,7 @@ from sim.kernels import purchases as purchase_columns
 from sim.kernels import referrals as referral_columns
 from sim.kernels import release as release_columns
 from sim.kernels import withdrawals as withdrawal_columns
-from sim.kernels.chunks import list_drawn
+from sim.kernels.chunks import list_drawn, nonzero_mask
 from sim.kernels.churn import churn_kernel
 from sim.kernels.levels import honorary_kernel, levels_kernel
 from sim.kernels.purchases import guide_table, pick_from_cdf, purchase_kernel
@@ -103,6 +103,15 @@ def test_list_drawn_lists_the_drawn_active_members_with_enough(lo, hi, probabili
     assert listed[lo:end].tolist() == [i for i in drawn if amounts[i] >= 30]
     end = list_drawn(lo, hi, status, key, threshold53(probability), listed, lo)
     assert listed[lo:end].tolist() == drawn
+
+
+@pytest.mark.parametrize("length", [1, 63, 64, 65, 200])
+def test_nonzero_mask_marks_the_nonzero_bytes_of_a_block(length):
+    flags = np.random.default_rng(length).choice(np.array([0, 1, -1, 127, -128], dtype=np.int8), length)
+    for start in range(length):
+        for size in {1, min(64, length - start), min(7, length - start)}:
+            expected = sum(1 << k for k in range(size) if flags[start + k] != 0)
+            assert int(nonzero_mask(flags, start, size)) == expected, (start, size)
 
 
 def purchase_setup(seed: int, gifts: bool) -> dict:
@@ -265,7 +274,7 @@ def test_credit_uplines_kernel_matches_twin(n, gifts):
 @pytest.mark.parametrize("due_share", [0.5, 0.01])
 def test_levels_and_honorary_kernels_match_twins(n, due_share):
     arrays = random_members(n, 29 * n)
-    arrays["recheck"] = (np.random.default_rng(n).random(n) < due_share).astype(np.int8)  # sparse: whole words skipped
+    arrays["recheck"] = (np.random.default_rng(n).random(n) < due_share).astype(np.int8)  # sparse: whole blocks skipped
     expected = as_lists(arrays)
     unit_price = 70
     min_units = np.array([0, 1_000, 5_000, 9_000], dtype=np.int64)
