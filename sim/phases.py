@@ -8,7 +8,6 @@ import numpy as np
 from sim import merchants as merchant_rules
 from sim import rng, sentiment
 from sim.kernels import N_CHUNKS
-from sim.kernels.chunks import chunk_bounds
 from sim.kernels import churn as churn_columns
 from sim.kernels import levels as level_columns
 from sim.kernels import purchases as purchase_columns
@@ -112,8 +111,8 @@ def scratch(sim) -> np.ndarray:
 def listed_by_chunk(scratch: np.ndarray, n: int, counts: np.ndarray) -> np.ndarray:
     """The entries a chunked kernel listed at the start of each chunk's range of
     ``scratch`` (``counts[chunk]`` of them), joined in chunk order."""
-    starts = [chunk_bounds(n, chunk, N_CHUNKS)[0] for chunk in range(N_CHUNKS)]
-    return np.concatenate([scratch[start:start + count] for start, count in zip(starts, counts)])
+    starts = n * np.arange(N_CHUNKS) // N_CHUNKS  # chunk_bounds' first members, at once
+    return np.concatenate([scratch[start:start + count] for start, count in zip(starts.tolist(), counts.tolist())])
 
 
 def _purchase_keys(sim) -> np.ndarray:
