@@ -3,7 +3,8 @@
 Speed is member-days per second (the sum over days of the members on the books), divided
 by the time of the daily loop (the phases) and by the wall time of the whole run
 (set-up and result tables included), compilation excluded in both; memory is the peak of everything
-Python and numpy allocated during the run (tracemalloc), per member at the end.
+Python and numpy allocated during a second, identical run (tracemalloc), per member at the
+end. The runs are apart because tracing every allocation slows the Python it traces.
 """
 
 import time
@@ -51,11 +52,12 @@ def bench(scenario: Scenario, members: int, days: int, threads: int | None = Non
     the size asked for while members still join."""
     scenario = replace(scenario, {"run.stop_on_collapse": False})
     run(scenario, members=WARM_UP_MEMBERS, days=WARM_UP_DAYS, threads=threads)  # load compiled kernels
-    tracemalloc.start()
+    settings = {"population.market_size_members": int(members * BENCH_MARKET_FACTOR)}
     started = time.perf_counter()
-    result = run(scenario, members=members, days=days, threads=threads,
-                 settings={"population.market_size_members": int(members * BENCH_MARKET_FACTOR)})
+    result = run(scenario, members=members, days=days, threads=threads, settings=settings)
     wall_seconds = time.perf_counter() - started
+    tracemalloc.start()
+    run(scenario, members=members, days=days, threads=threads, settings=settings)
     _, peak_bytes = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     return BenchResult(

@@ -86,6 +86,9 @@ def test_bench_command_reports_speed_memory_and_phases():
     assert completed.returncode == 0, completed.stderr
     for label in ("member-days/s", "state bytes/member", "peak bytes/member", "purchases", "release"):
         assert label in completed.stdout
+    figures = {line.rsplit(maxsplit=1)[0].strip(): line.split()[-1] for line in completed.stdout.splitlines()}
+    # the traced run must see at least the member table it allocated
+    assert int(figures["peak bytes/member"]) >= int(figures["state bytes/member"])
 
 
 def test_python_api_saves_and_loads(tmp_path):
