@@ -15,6 +15,8 @@ MASK64 = (1 << 64) - 1
 GOLDEN_GAMMA = 0x9E3779B97F4A7C15
 MIX_MULT_1 = 0xBF58476D1CE4E5B9
 MIX_MULT_2 = 0x94D049BB133111EB
+MIX_SHIFTS = (30, 27, 31)  # the finalizer's xor-shifts, before, between and after its two products
+DROPPED_BITS = 11  # a draw keeps the top 53 bits of the 64
 TWO_POW_MINUS_53 = 1.0 / (1 << 53)
 
 # One stream per kind of decision, so adding a draw to one phase never shifts another.
@@ -35,9 +37,9 @@ STREAM_MERCHANT_EXODUS = 12
 def mix64_py(z: int) -> int:
     """splitmix64 finalizer on a Python integer, result in [0, 2**64)."""
     z &= MASK64
-    z = ((z ^ (z >> 30)) * MIX_MULT_1) & MASK64
-    z = ((z ^ (z >> 27)) * MIX_MULT_2) & MASK64
-    return z ^ (z >> 31)
+    z = ((z ^ (z >> MIX_SHIFTS[0])) * MIX_MULT_1) & MASK64
+    z = ((z ^ (z >> MIX_SHIFTS[1])) * MIX_MULT_2) & MASK64
+    return z ^ (z >> MIX_SHIFTS[2])
 
 
 def day_key(seed: int, stream: int, day: int) -> int:
@@ -49,17 +51,17 @@ def day_key(seed: int, stream: int, day: int) -> int:
 
 def uniform_py(key: int, index: int) -> float:
     """Uniform draw in [0, 1) for one index under ``key``, on Python integers."""
-    return (mix64_py(key + (index + 1) * GOLDEN_GAMMA) >> 11) * TWO_POW_MINUS_53
+    return (mix64_py(key + (index + 1) * GOLDEN_GAMMA) >> DROPPED_BITS) * TWO_POW_MINUS_53
 
 
 @njit(cache=True, inline="always")
 def bits53(key, index):
     """The 53 random bits behind ``uniform(key, index)``, as an int64 in [0, 2**53)."""
     z = np.uint64(key) + (np.uint64(index) + np.uint64(1)) * np.uint64(GOLDEN_GAMMA)
-    z = (z ^ (z >> np.uint64(30))) * np.uint64(MIX_MULT_1)
-    z = (z ^ (z >> np.uint64(27))) * np.uint64(MIX_MULT_2)
-    z = z ^ (z >> np.uint64(31))
-    return np.int64(z >> np.uint64(11))
+    z = (z ^ (z >> np.uint64(MIX_SHIFTS[0]))) * np.uint64(MIX_MULT_1)
+    z = (z ^ (z >> np.uint64(MIX_SHIFTS[1]))) * np.uint64(MIX_MULT_2)
+    z = z ^ (z >> np.uint64(MIX_SHIFTS[2]))
+    return np.int64(z >> np.uint64(DROPPED_BITS))
 
 
 @njit(cache=True, inline="always")

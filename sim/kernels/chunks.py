@@ -4,8 +4,7 @@ members of a chunk that a draw selects."""
 import numpy as np
 from numba import njit
 
-from sim.kernels.intrinsics import nonzero_bytes, trailing_zeros
-from sim.rng import bits53
+from sim.kernels.intrinsics import MASK_BITS, draws_below, nonzero_bytes, trailing_zeros
 from sim.types import STATUS_ACTIVE
 
 
@@ -15,8 +14,16 @@ def chunk_bounds(n, chunk, n_chunks):
     return n * chunk // n_chunks, n * (chunk + 1) // n_chunks
 
 
-MEMBERS_PER_MASK = 64
+MEMBERS_PER_MASK = MASK_BITS
 """Kernels that look at few members of each block mark them in a 64-bit mask, one bit each."""
+
+
+@njit(cache=True, inline="always")
+def first_bits(mask, size):
+    """``mask`` with only its bits below ``size`` (≤ 64) kept: the members of a short block."""
+    if size < MEMBERS_PER_MASK:
+        return mask & ((np.uint64(1) << np.uint64(size)) - np.uint64(1))
+    return mask
 
 
 @njit(cache=True, inline="always")
@@ -24,10 +31,7 @@ def nonzero_mask(flags, start, size):
     """Mask of the one-byte ``flags[start + k] != 0``, bit k, for k < ``size`` ≤ 64: one
     vector compare (``nonzero_bytes``) where 64 bytes lie within the array, else a loop."""
     if start + MEMBERS_PER_MASK <= flags.shape[0]:
-        mask = nonzero_bytes(flags, start)
-        if size < MEMBERS_PER_MASK:
-            mask &= (np.uint64(1) << np.uint64(size)) - np.uint64(1)
-        return mask
+        return first_bits(nonzero_bytes(flags, start), size)
     mask = np.uint64(0)
     for offset in range(size):
         mask |= np.uint64(flags[start + offset] != 0) << np.uint64(offset)
@@ -40,14 +44,11 @@ def list_drawn(lo, hi, status, key, threshold, listed, first, amounts=None, min_
     ``bits53(key, i) < threshold``, whose status is active and (when ``amounts`` is given)
     whose ``amounts[i]`` is at least ``min_amount``; return the end of the list.
 
-    The draws of a block of 64 members are made in one loop the compiler vectorises, into
-    a mask of one bit per member; only the members drawn (the set bits) are then looked at."""
+    The draws of a block of 64 members are made on vectors, into a mask of one bit per
+    member (``draws_below``); only the members drawn (the set bits) are then looked at."""
     end = first
     for start in range(lo, hi, MEMBERS_PER_MASK):
-        size = min(MEMBERS_PER_MASK, hi - start)
-        drawn = np.uint64(0)
-        for offset in range(size):
-            drawn |= np.uint64(bits53(key, start + offset) < threshold) << np.uint64(offset)
+        drawn = first_bits(draws_below(key, start, threshold), min(MEMBERS_PER_MASK, hi - start))
         while drawn:
             i = start + np.int64(trailing_zeros(drawn))
             drawn &= drawn - np.uint64(1)
