@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test test-deps bench clean
+.PHONY: install demo test test-deps bench clean clean-kernels
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,5 +35,10 @@ test: $(STAMP) test-deps
 bench: $(STAMP)
 	$(BIN)/circsim bench --members 1000000 --days 60
 
-clean:
+# numba caches each kernel under its own file's date only: after editing a helper that kernels
+# in other files inline (sim/rng.py, sim/kernels/chunks.py, intrinsics.py ...), drop the cache
+clean-kernels:
+	find sim -name '*.nbi' -delete -o -name '*.nbc' -delete
+
+clean: clean-kernels
 	rm -rf $(VENV) .pytest_cache

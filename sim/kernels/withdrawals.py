@@ -4,6 +4,7 @@ platform pays the queue out of its cash, in full when it can, otherwise by a sta
 from numba import njit, prange
 
 from sim.kernels.chunks import chunk_bounds, list_drawn
+from sim.kernels.intrinsics import PREFETCH_AHEAD, prefetch
 from sim.rng import threshold53
 from sim.types import NO_DAY, PPM, UNIT_VALUE_SCALE
 
@@ -67,6 +68,8 @@ def request_kernel(
         end = list_drawn(lo, hi, status, key, threshold, listed, lo, balance, min_cents)
         requests = requested = fees = 0
         for slot in range(lo, end):
+            if slot + PREFETCH_AHEAD < end:
+                prefetch(withdrawn, listed[slot + PREFETCH_AHEAD])  # the balance is in cache from the listing
             i = listed[slot]
             amount = balance[i] * share_ppm // PPM
             if amount < min_cents:
