@@ -114,8 +114,9 @@ def purchase_kernel(
     the queue. The merchant is drawn by ``merchant_cdf`` (with its guide table); its
     concession, the dividend and honorary pool shares are floors of the price. Per-merchant
     sales go to ``merchant_sales[thread, merchant]``, one row per numba thread: a row stays
-    in the thread's cache, and integer sums do not depend on which thread adds what. The buyers of each chunk are listed in
-    order at the start of its range of ``buyers`` (``totals[chunk, PURCHASES]`` of them).
+    in the thread's cache, and integer sums do not depend on which thread adds what. The
+    buyers of each chunk are listed in order at the start of its range of ``buyers``
+    (``totals[chunk, PURCHASES]`` of them).
     """
     n_chunks = totals.shape[0]
     buy_threshold = threshold53(buy_probability) if merchant_ids.shape[0] > 0 else 0
