@@ -107,11 +107,10 @@ def purchase_kernel(
     money. A gift package lifts the buyer's level to at least its tier's level (counted in
     ``level_moves[chunk]``: −1 at the old level, +1 at the new); a buyer whose goods now
     reach the lowest goods threshold above its level is due for a level check
-    (``level_recheck``). Energy
-    grows by price × the tier's multiple, contribution by ``purchase_contribution``;
-    ``right_price_cents > 0`` (rule `linear`) adds price // right price rights, and
-    ``mark_queue_entries`` (rule `queue`) marks members whose energy was zero as entering
-    the queue. The merchant is drawn by ``merchant_cdf`` (with its guide table); its
+    (``level_recheck``). Energy grows by price × the tier's multiple, contribution by
+    ``purchase_contribution``; ``right_price_cents > 0`` (rule `linear`) adds price //
+    right price rights, and ``mark_queue_entries`` (rule `queue`) marks members whose
+    energy was zero as entering the queue. The merchant is drawn by ``merchant_cdf`` (with its guide table); its
     concession, the dividend and honorary pool shares are floors of the price. Per-merchant
     sales go to ``merchant_sales[thread, merchant]``, one row per numba thread: a row stays
     in the thread's cache, and integer sums do not depend on which thread adds what. The

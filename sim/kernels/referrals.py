@@ -72,9 +72,10 @@ def _prefetch_walks_ahead(buyers, slot, hi, referrer, status):
             prefetch(status, first_upline)
     if slot + PREFETCH_AHEAD // 4 < hi:
         first_upline = referrer[buyers[slot + PREFETCH_AHEAD // 4]]
-        if first_upline != NO_REFERRER and referrer[first_upline] != NO_REFERRER:
-            prefetch(referrer, referrer[first_upline])
-            prefetch(status, referrer[first_upline])
+        second_upline = referrer[first_upline] if first_upline != NO_REFERRER else NO_REFERRER
+        if second_upline != NO_REFERRER:
+            prefetch(referrer, second_upline)
+            prefetch(status, second_upline)
 
 
 @njit(cache=True, inline="always")
