@@ -20,9 +20,9 @@ from pathlib import Path
 import psutil
 import pyarrow.parquet as pq
 
-from sim.sweep import load_sweep
-from sim.sweep_run import run_sweep
-from sim.sweep_store import SUMMARY
+from sim.experiments.sweep_design import load_sweep
+from sim.experiments.sweep_runner import run_sweep
+from sim.experiments.sweep_store import SUMMARY
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_SECONDS = 0.5

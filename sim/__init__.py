@@ -6,8 +6,8 @@
     result.daily, result.summary, result.save("results")
 """
 
-from sim.engine import run
-from sim.results import RunResult, load_result
-from sim.scenario import ScenarioError, load_scenario
+from sim.engine.simulation import run
+from sim.results.run_result import RunResult, load_result
+from sim.scenario.loading import ScenarioError, load_scenario
 
 __all__ = ["RunResult", "ScenarioError", "load_result", "load_scenario", "run"]

@@ -5,7 +5,7 @@ import numpy as np
 from numba import njit
 
 from sim.kernels.intrinsics import MASK_BITS, draws_below, nonzero_bytes, trailing_zeros
-from sim.types import STATUS_ACTIVE
+from sim.core.units import STATUS_ACTIVE
 
 
 @njit(cache=True, inline="always")

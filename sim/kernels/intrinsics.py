@@ -12,7 +12,7 @@ from llvmlite import ir
 from numba.core import cgutils, types
 from numba.extending import intrinsic
 
-from sim.rng import DROPPED_BITS, GOLDEN_GAMMA, MIX_MULT_1, MIX_MULT_2, MIX_SHIFTS
+from sim.core.rng import DROPPED_BITS, GOLDEN_GAMMA, MIX_MULT_1, MIX_MULT_2, MIX_SHIFTS
 
 PREFETCH_AHEAD = 32
 """Loops over listed members ask for the rows of the member this many places ahead."""

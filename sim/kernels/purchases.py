@@ -7,8 +7,8 @@ from numba import get_thread_id, njit, prange
 from sim.kernels.chunks import chunk_bounds, list_drawn
 from sim.kernels.levels import lowest_above
 from sim.kernels.intrinsics import PREFETCH_AHEAD, prefetch
-from sim.rng import threshold53, uniform
-from sim.types import MILLI_UNITS_PER_UNIT, PPM, QUEUE_PENDING, STATUS_ACTIVE
+from sim.core.rng import threshold53, uniform
+from sim.core.units import MILLI_UNITS_PER_UNIT, PPM, QUEUE_PENDING
 
 # indices of the day's keys
 KEY_BUY = 0

@@ -11,8 +11,8 @@ from sim.kernels.chunks import chunk_bounds
 from sim.kernels.levels import lowest_above
 from sim.kernels.intrinsics import PREFETCH_AHEAD, prefetch
 from sim.kernels.purchases import draw_basket, purchase_contribution
-from sim.rng import uniform
-from sim.types import PPM, STATUS_ACTIVE
+from sim.core.rng import uniform
+from sim.core.units import PPM, STATUS_ACTIVE
 
 NO_REFERRER = -1
 

@@ -5,7 +5,7 @@ re-enters only by buying again."""
 from numba import njit, prange
 
 from sim.kernels.chunks import chunk_bounds
-from sim.types import PPM, QUEUE_NONE
+from sim.core.units import PPM, QUEUE_NONE
 
 RELEASED = 0
 EXITS = 1  # members whose energy reached zero

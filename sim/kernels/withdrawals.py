@@ -5,8 +5,8 @@ from numba import njit, prange
 
 from sim.kernels.chunks import chunk_bounds, list_drawn
 from sim.kernels.intrinsics import PREFETCH_AHEAD, prefetch
-from sim.rng import threshold53
-from sim.types import NO_DAY, PPM, UNIT_VALUE_SCALE
+from sim.core.rng import threshold53
+from sim.core.units import NO_DAY, PPM, UNIT_VALUE_SCALE
 
 # columns of request and payment ``totals``
 PAID_GROSS = 0

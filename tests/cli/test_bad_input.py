@@ -28,13 +28,13 @@ def assert_rejected(completed, *expected_fragments):
 
 
 @pytest.mark.parametrize("case", sorted(BAD_SCENARIOS))
-@pytest.mark.parametrize("command", ["run", "validate"])
+@pytest.mark.parametrize("command", ["run", "check"])
 def test_bad_scenario_files_are_rejected(tmp_path, case, command):
     text, expected = BAD_SCENARIOS[case]
     path = tmp_path / f"{case}.toml"
     path.write_text(f'extends = "{BASELINE}"\n' + text)
     out = tmp_path / "out"
-    args = ["run", path, "--out", out, "--days", 3, "--members", 100] if command == "run" else ["validate", path]
+    args = ["run", path, "--out", out, "--days", 3, "--members", 100] if command == "run" else ["check", path]
     completed = run_cli(*args)
     assert_rejected(completed, str(path), expected)
     assert not out.exists()
@@ -49,13 +49,13 @@ def test_missing_file(tmp_path):
 def test_extends_cycle(tmp_path):
     (tmp_path / "a.toml").write_text('extends = "b.toml"\n')
     (tmp_path / "b.toml").write_text('extends = "a.toml"\n')
-    assert_rejected(run_cli("validate", tmp_path / "a.toml"), "extends: cycle a.toml -> b.toml -> a.toml")
+    assert_rejected(run_cli("check", tmp_path / "a.toml"), "extends: cycle a.toml -> b.toml -> a.toml")
 
 
 def test_every_problem_is_listed_on_its_own_line(tmp_path):
     path = tmp_path / "many.toml"
     path.write_text('[run]\ndays = -1\n[withdrawals]\nfee_share = 2.0\nfoo = 1\n')
-    completed = run_cli("validate", path)
+    completed = run_cli("check", path)
     assert_rejected(completed, "run.days", "withdrawals.fee_share", "withdrawals.foo: unknown field")
     assert len(completed.stderr.strip().splitlines()) == 3
 

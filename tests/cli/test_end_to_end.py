@@ -6,8 +6,8 @@ import re
 import pandas as pd
 
 import sim
-from sim.record import DAILY_COLUMNS
-from sim.results import RESULT_FILES, load_result
+from sim.results.tables import DAILY_COLUMNS
+from sim.results.run_result import RESULT_FILES, load_result
 import pytest
 
 from tests.conftest import BASELINE, SHIPPED_SCENARIOS, run_cli
@@ -71,14 +71,20 @@ def test_run_with_options_and_validate_mode(tmp_path):
     assert json.loads((run_dir / "manifest.json").read_text())["validated"] is True
 
 
-def test_validate_command_accepts_the_baseline():
+def test_check_command_accepts_the_baseline():
+    completed = run_cli("check", BASELINE)
+    assert completed.returncode == 0 and "ok (baseline, hash " in completed.stdout
+
+
+def test_old_validate_spelling_still_checks_and_says_the_new_name():
     completed = run_cli("validate", BASELINE)
     assert completed.returncode == 0 and "ok (baseline, hash " in completed.stdout
+    assert "`circsim validate` is now `circsim check`" in completed.stderr
 
 
 def test_console_script_and_module_agree(tmp_path):
     completed = run_cli("--help")
-    assert completed.returncode == 0 and "run" in completed.stdout and "validate" in completed.stdout
+    assert completed.returncode == 0 and "run" in completed.stdout and "check" in completed.stdout
 
 
 def test_bench_command_reports_speed_memory_and_phases():
@@ -103,7 +109,7 @@ def test_python_api_saves_and_loads(tmp_path):
 
 @pytest.mark.parametrize("path", SHIPPED_SCENARIOS, ids=lambda p: p.stem)
 def test_every_shipped_scenario_validates_and_runs(tmp_path, path):
-    assert run_cli("validate", path).returncode == 0
+    assert run_cli("check", path).returncode == 0
     completed = run_cli("run", path, "--members", 1_000, "--days", 60, "--out", tmp_path)
     assert completed.returncode == 0, completed.stderr
     check_run_dir(only_run_dir(tmp_path), 60)

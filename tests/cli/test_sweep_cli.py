@@ -6,7 +6,7 @@ import json
 import pandas as pd
 import pytest
 
-from sim.sweep_store import load_summary
+from sim.experiments.sweep_store import load_summary
 from tests.cli.test_bad_input import assert_rejected
 from tests.conftest import BASELINE, run_cli
 

@@ -9,7 +9,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from sim.replicates import run_replicates, save_replicates
+from sim.experiments.replicates import run_replicates, save_replicates
 from tests.conftest import BASELINE, ROOT
 from tests.unit.test_replicates import SMALL
 

@@ -6,7 +6,7 @@ import shutil
 import nbformat
 from nbclient import NotebookClient
 
-from sim.sweep_store import load_summary
+from sim.experiments.sweep_store import load_summary
 from tests.conftest import BASELINE, ROOT
 
 NOTEBOOK = ROOT / "notebooks" / "sensitivity_study.ipynb"

@@ -7,9 +7,9 @@ import math
 
 import pytest
 
-from sim import artzrouni, validation
-from sim.artzrouni import PonziModel
-from sim.scenario import load_scenario
+from sim.science import artzrouni, validation_page as validation
+from sim.science.artzrouni import PonziModel
+from sim.scenario.loading import load_scenario
 from tests.conftest import SCENARIOS
 
 ARTZROUNI_SCENARIO = SCENARIOS / "validation" / "artzrouni_no_deposits.toml"

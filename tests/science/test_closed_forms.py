@@ -7,8 +7,8 @@ import math
 
 import pytest
 
-from sim import validation
-from sim.engine import resolve
+from sim.science import validation_page as validation
+from sim.scenario.scaling import resolve
 
 
 def failures(checks):

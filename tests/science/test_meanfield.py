@@ -6,9 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim import meanfield, validation
-from sim.engine import resolve, run
-from sim.rules import compile_rules
+from sim.science import meanfield, validation_page as validation
+from sim.scenario.scaling import resolve
+from sim.engine.simulation import run
+from sim.scenario.compiled import compile_rules
 from tests.conftest import BASELINE, SCENARIOS, run_cli
 
 SMALL_MEMBERS = 50_000

@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.sensitivity import analyze_sweep, morris_indices, plot_indices, point_metric, run_metric
-from sim.sweep import SweepError, design_matrix, load_sweep, salib_problem
-from sim.sweep_store import SweepStore
+from sim.experiments.sensitivity import analyze_sweep, morris_indices, plot_indices, point_metric, run_metric
+from sim.experiments.sweep_design import SweepError, design_matrix, load_sweep, salib_problem
+from sim.experiments.sweep_store import SweepStore
 from tests.conftest import BASELINE
 
 A, B = 7.0, 0.1
@@ -92,7 +92,7 @@ def test_morris_effects_of_a_linear_function_are_exact(tmp_path):
 
 
 def test_morris_indices_use_the_design_as_sampled():
-    from sim.sweep import Sweep
+    from sim.experiments.sweep_design import Sweep
 
     sweep = Sweep.model_validate({"scenario": "unused.toml", "design": "morris", "samples": 12, "parameters": [
         {"path": "a", "low": 0.0, "high": 1.0}, {"path": "b", "low": 0.0, "high": 2.0}]})

@@ -5,8 +5,8 @@ a cash-back whose promise stays inside the platform's margin is not (README.md,
 import pytest
 
 import sim
-from sim import metrics
-from sim.verdict import PROMISE_COVERAGE_THRESHOLD, SUSTAINABLE, UNSUSTAINABLE, assess
+from sim.analysis import metrics
+from sim.analysis.verdict import PROMISE_COVERAGE_THRESHOLD, SUSTAINABLE, UNSUSTAINABLE, assess
 from tests.conftest import BASELINE, SCENARIOS
 
 SMALL = dict(members=2_000, days=200, settings={"population.market_size_members": 20_000})

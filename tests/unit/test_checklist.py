@@ -1,7 +1,7 @@
 """The regulator's checklist on a hand-made run: a feature is present when money moved
 under a name that says so, and the promise is compared with the platform's own means."""
 
-from sim.checklist import checklist
+from sim.analysis.checklist import checklist
 from tests.unit.test_metrics import LEDGER, daily_frame, ledger_frame
 
 

@@ -7,6 +7,7 @@ import pytest
 
 from sim.kernels import N_CHUNKS
 from sim.kernels import churn as churn_columns
+from sim.kernels import honorary as honorary_columns
 from sim.kernels import levels as level_columns
 from sim.kernels import purchases as purchase_columns
 from sim.kernels import referrals as referral_columns
@@ -14,22 +15,16 @@ from sim.kernels import release as release_columns
 from sim.kernels import withdrawals as withdrawal_columns
 from sim.kernels.chunks import list_drawn, nonzero_mask
 from sim.kernels.churn import churn_kernel
-from sim.kernels.levels import honorary_kernel, levels_kernel
+from sim.kernels.honorary import honorary_kernel
+from sim.kernels.levels import levels_kernel
 from sim.kernels.purchases import guide_table, pick_from_cdf, purchase_kernel
 from sim.kernels.referrals import assign_referrers_kernel, credit_uplines_kernel
 from sim.kernels.release import fixed_rate_kernel, linear_kernel, queue_kernel, release_split_kernel
-from sim.kernels.withdrawals import (
-    affordable_gross,
-    pay_all_kernel,
-    pay_fifo_kernel,
-    pay_pro_rata_kernel,
-    pending_kernel,
-    request_kernel,
-)
-from sim.phases import listed_by_chunk
-from sim.rng import threshold53, uniform_py
-from sim.rules import cumulative_shares, price_table
-from sim.types import NO_DAY, PPM, QUEUE_NONE, STATUS_ACTIVE, STATUS_CHURNED, UNIT_VALUE_SCALE, fixed_point_scale
+from sim.kernels.withdrawals import affordable_gross, pay_all_kernel, pay_fifo_kernel, pay_pro_rata_kernel, pending_kernel, request_kernel
+from sim.engine.phases.common import listed_by_chunk
+from sim.core.rng import threshold53, uniform_py
+from sim.scenario.compiled import cumulative_shares, price_table
+from sim.core.units import NO_DAY, PPM, QUEUE_NONE, STATUS_ACTIVE, STATUS_CHURNED, UNIT_VALUE_SCALE, fixed_point_scale
 from tests.unit import twins
 
 SIZES = (1, 7, 33, 500)
@@ -292,7 +287,7 @@ def test_levels_and_honorary_kernels_match_twins(n, due_share):
     assert out.sum() == twin_upgrades
     assert_same(arrays, expected)
     payment_by_level = np.array([0, 1_111, 3_333, 11_111], dtype=np.int64)
-    paid = totals(level_columns.N_HONORARY_TOTALS)
+    paid = totals(honorary_columns.N_HONORARY_TOTALS)
     honorary_kernel(n, arrays["status"], arrays["level"], arrays["balance"], payment_by_level, paid)
     assert paid.sum() == twins.honorary(expected, payment_by_level)
     assert_same(arrays, expected)

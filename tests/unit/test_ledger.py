@@ -2,7 +2,8 @@
 
 import pytest
 
-from sim.ledger import Account, Ledger
+from sim.core.accounts import Account
+from sim.engine.ledger import Ledger
 
 
 def test_postings_move_money_and_keep_the_sum_at_zero():

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim import metrics
+from sim.analysis import metrics
 
 # Three days, built so every figure below can be checked with pencil and paper.
 CASH = [1000, 900, 500]

@@ -6,7 +6,7 @@ import pytest
 from numba import njit
 from scipy import stats
 
-from sim import rng
+from sim.core import rng
 from sim.kernels.intrinsics import draws_below
 
 

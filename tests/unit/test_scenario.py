@@ -2,8 +2,8 @@
 
 import pytest
 
-from sim.params import Scenario
-from sim.scenario import ScenarioError, load_scenario, parse_override, replace, scenario_hash, to_toml
+from sim.scenario.params import Scenario
+from sim.scenario.loading import ScenarioError, load_scenario, parse_override, replace, scenario_hash, to_toml
 
 
 def write(folder, name, text):
@@ -75,7 +75,7 @@ def test_resolved_toml_round_trips(scenario_dir, baseline_path):
 
 def documented_models():
     """Every pydantic model a scenario is made of, nested tiers included."""
-    from sim.params import Event, GiftTier, LevelTier
+    from sim.scenario.params import Event, GiftTier, LevelTier
 
     sections = [field.annotation for field in Scenario.model_fields.values() if hasattr(field.annotation, "model_fields")]
     return sections + [GiftTier, LevelTier, Event]
@@ -89,7 +89,7 @@ def test_every_field_is_documented():
 
 
 def test_events_are_validated_and_applied_in_order(scenario_dir, baseline_path):
-    from sim.scenario import scenario_on_day
+    from sim.scenario.loading import scenario_on_day
 
     write(scenario_dir, "base.toml", baseline_path.read_text())
     good = write(scenario_dir, "good.toml", 'extends = "base.toml"\n'

@@ -4,8 +4,8 @@ points, and every bad file is refused with one line per problem naming file and 
 import numpy as np
 import pytest
 
-from sim.rng import replicate_seed
-from sim.sweep import SweepError, load_sweep
+from sim.core.rng import replicate_seed
+from sim.experiments.sweep_design import SweepError, load_sweep
 from tests.conftest import BASELINE, ROOT
 
 HEADER = f'scenario = "{BASELINE}"\ndays = 5\nmembers = 100\n'

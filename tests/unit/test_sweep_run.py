@@ -8,12 +8,12 @@ import pandas as pd
 import pytest
 
 import sim
-from sim import sweep_run
-from sim.executors import Executor, map_ordered
-from sim.rng import replicate_seed
-from sim.sweep import SweepError, load_sweep
-from sim.sweep_run import run_sweep
-from sim.sweep_store import DAILY, SUMMARY, SweepStore, load_daily, load_summary
+from sim.experiments import sweep_runner as sweep_run
+from sim.experiments.executors import Executor, map_ordered
+from sim.core.rng import replicate_seed
+from sim.experiments.sweep_design import SweepError, load_sweep
+from sim.experiments.sweep_runner import run_sweep
+from sim.experiments.sweep_store import DAILY, SUMMARY, SweepStore, load_daily, load_summary
 from tests.conftest import BASELINE
 
 SMALL_SWEEP = f"""

@@ -1,0 +1,48 @@
+"""`circsim dashboard`: explore a scenario in the browser. It checks the scenario, then
+becomes ``solara run sim.dashboard.page`` (same process), which serves the Mesa ``SolaraViz``
+page of ``sim/dashboard/page.py`` until stopped with Ctrl-C."""
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from sim.cli.common import positive_int
+from sim.dashboard.settings import DEFAULT_MEMBERS, MEMBERS_VARIABLE, SCENARIO_VARIABLE
+from sim.scenario.loading import load_scenario
+
+DEFAULT_PORT = 8765
+
+
+def port_number(text: str) -> int:
+    """argparse type: a TCP port, 1 to 65535."""
+    port = positive_int(text)
+    if port > 65_535:
+        raise argparse.ArgumentTypeError(f"must be at most 65535, got {port}")
+    return port
+
+
+def add_dashboard_command(commands) -> None:
+    """Add `circsim dashboard` to the subcommands of `circsim`."""
+    parser = commands.add_parser("dashboard", help="explore a scenario in the browser (Mesa SolaraViz page)")
+    parser.add_argument("scenario", type=Path, nargs="?", default=Path("scenarios/baseline.toml"),
+                        help="scenario TOML file (default: scenarios/baseline.toml)")
+    parser.add_argument("--members", type=positive_int, default=DEFAULT_MEMBERS,
+                        help=f"initial members of the scaled run (default: {DEFAULT_MEMBERS})")
+    parser.add_argument("--host", default="127.0.0.1", help="address to serve on (default: 127.0.0.1)")
+    parser.add_argument("--port", type=port_number, default=DEFAULT_PORT, help=f"port (default: {DEFAULT_PORT})")
+    parser.add_argument("--open", action="store_true", help="open the page in a browser tab")
+    parser.set_defaults(handler=command_dashboard)
+
+
+def command_dashboard(args) -> int:
+    """Check the scenario, then replace this process by the solara server of the page."""
+    load_scenario(args.scenario)  # bad input stops here, with exit status 2
+    env = dict(os.environ)
+    env[SCENARIO_VARIABLE] = str(args.scenario.resolve())
+    env[MEMBERS_VARIABLE] = str(args.members)
+    env.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
+    command = [sys.executable, "-m", "solara", "run", "sim.dashboard.page", "--host", args.host,
+               "--port", str(args.port), "--production", "--open" if args.open else "--no-open"]
+    print(f"circsim dashboard: {args.scenario} on http://{args.host}:{args.port} (Ctrl-C stops it)", flush=True)
+    os.execve(sys.executable, command, env)

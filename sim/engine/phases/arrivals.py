@@ -1,0 +1,34 @@
+"""New members join by Bass diffusion, each with a referrer; merchants join with the platform's
+growth. See docs/MODEL.md."""
+
+
+from sim.behaviour.merchant_supply import newcomers_wanted
+from sim.engine import merchants as merchant_rules
+from sim.behaviour.diffusion import bass_arrivals
+from sim.core import rng
+from sim.behaviour import sentiment
+from sim.kernels import referrals as referral_columns
+from sim.kernels.referrals import assign_referrers_kernel
+from sim.engine.phases.common import chunk_totals, day_key
+
+
+def play(sim) -> None:
+    """new members join (Bass diffusion × attractiveness), each with a referrer;
+    merchants join with the platform's growth."""
+    rules, members = sim.rules, sim.members
+    appeal = sentiment.attractiveness(sim.mood, rules)
+    newcomers = bass_arrivals(rules, members.count, sim.totals.members_active, sim.day, appeal)
+    first_new = members.count
+    members.add(newcomers, sim.day)
+    sim.totals.members_active += newcomers
+    sim.totals.level_counts[0] += newcomers
+    totals = chunk_totals(referral_columns.N_ASSIGN_TOTALS, 1)
+    assign_referrers_kernel(
+        first_new, members.count, members.status, members.referrer, members.direct_referrals,
+        members.level_recheck, day_key(sim, rng.STREAM_REFERRER_PICK), day_key(sim, rng.STREAM_REFERRER_COPY),
+        rules.referral_preferential_share, totals,
+    )
+    merchants_active = int(sim.merchants.view("active").sum())
+    joining = newcomers_wanted(rules, merchants_active, sim.totals.members_active)
+    merchant_rules.join(sim.merchants, rules, joining, sim.day)
+    sim.today.update(arrivals=newcomers, attractiveness=appeal, referred=int(totals[0, 0]), merchants_joined=joining)

@@ -1,0 +1,21 @@
+"""Scheduled changes take effect: the day's events recompile the rules and may send merchants
+away. See docs/MODEL.md."""
+
+
+from sim.engine import merchants as merchant_rules
+from sim.core import rng
+from sim.scenario.compiled import compile_rules
+from sim.scenario.loading import scenario_on_day
+
+
+def play(sim) -> None:
+    """scheduled changes take effect (parameter changes, merchant exoduses)."""
+    todays = [event for event in sim.scenario.events if event.day == sim.day]
+    if todays:
+        sim.rules = compile_rules(scenario_on_day(sim.scenario, sim.day))
+        sim.members.view("level_recheck")[:] = 1  # the level thresholds may have changed
+    sim.today["merchants_left"] = sum(
+        merchant_rules.leave_by_draw(sim.merchants, sim.rules, event.merchant_exodus_share, sim.day,
+                                     rng.STREAM_MERCHANT_EXODUS)
+        for event in todays
+    )

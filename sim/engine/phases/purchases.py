@@ -1,0 +1,78 @@
+"""Purchases: ordinary or gift package, the merchant/platform split, the pool inflows, and the
+accrual of energy and contribution. See docs/MODEL.md."""
+
+import numba
+import numpy as np
+
+from sim.behaviour.merchant_supply import supply_factor
+from sim.engine import merchants as merchant_rules
+from sim.core import rng
+from sim.kernels import purchases as purchase_columns
+from sim.kernels.purchases import purchase_kernel
+from sim.core.accounts import Account
+from sim.scenario.compiled import level_count
+from sim.engine.phases.common import chunk_totals, day_key, listed_by_chunk, scratch
+
+
+def purchase_keys(sim) -> np.ndarray:
+    """The day's keys of the purchase, basket, gift and merchant streams, in the kernels' order."""
+    return np.array([day_key(sim, rng.STREAM_PURCHASE), day_key(sim, rng.STREAM_BASKET),
+                     day_key(sim, rng.STREAM_GIFT), day_key(sim, rng.STREAM_MERCHANT)], dtype=np.uint64)
+
+
+def play(sim) -> None:
+    """purchases (ordinary or gift package), the merchant/platform split, the
+    pool inflows, and the accrual of energy and contribution."""
+    rules, members, merchants, ledger = sim.rules, sim.members, sim.merchants, sim.ledger
+    merchant_ids, merchant_cdf, merchant_guide = merchant_rules.selection(merchants, rules)
+    buy_probability = rules.purchase_probability_per_day * supply_factor(
+        rules, merchant_ids.size, sim.totals.members_active)
+    totals = chunk_totals(purchase_columns.N_TOTALS)
+    merchant_sales = np.zeros((numba.get_num_threads(), merchants.count), dtype=np.int64)
+    level_moves = chunk_totals(level_count(rules))
+    purchase_kernel(
+        members.count, members.status, members.balance_cents, members.energy_cents,
+        members.contribution_milli, members.new_money_cents, members.goods_cents, members.level,
+        members.level_recheck, members.rights, members.queue_position, purchase_keys(sim), buy_probability,
+        rules.price_table, rules.gift_probability, rules.gift_cdf, rules.tier_price_cents,
+        rules.tier_multiple_ppm, rules.tier_contribution_ppm, rules.tier_level, rules.level_contribution_ppm,
+        rules.level_min_goods_cents, rules.repurchase_max_ppm, rules.contribution_unit_price_cents, merchant_ids, merchant_cdf,
+        merchant_guide, merchants.concession_ppm, rules.pool_share_ppm, rules.honorary_share_ppm,
+        rules.right_price_cents if rules.release_rule == "linear" else 0, rules.release_rule == "queue",
+        merchant_sales, scratch(sim), level_moves, totals,
+    )
+    sim.totals.level_counts += level_moves.sum(axis=0)
+    sim.totals.buyers_today = listed_by_chunk(sim.scratch, members.count, totals[:, purchase_columns.PURCHASES])
+    day = totals.sum(axis=0)
+    sim.totals.merchant_sales_today = merchant_sales.sum(axis=0)
+    merchants.view("sales_cents")[:] += sim.totals.merchant_sales_today
+    sales = int(day[purchase_columns.SALES])
+    concession = int(day[purchase_columns.CONCESSION])
+    ledger.post(Account.OUTSIDE_WORLD, Account.PLATFORM_MARGIN, day[purchase_columns.NEW_MONEY], "purchase_new_money")
+    ledger.post(Account.MEMBER_BALANCES, Account.PLATFORM_MARGIN, day[purchase_columns.REPURCHASED], "purchase_from_balance")
+    ledger.post(Account.PLATFORM_MARGIN, Account.MERCHANTS_PAYABLE, sales - concession, "merchant_share")
+    ledger.post(Account.PLATFORM_MARGIN, Account.DIVIDEND_POOL, day[purchase_columns.POOL_INFLOW], "pool_inflow")
+    ledger.post(Account.PLATFORM_MARGIN, Account.HONORARY_POOL, day[purchase_columns.HONORARY_INFLOW], "honorary_inflow")
+    merchant_paid = min(ledger.balance(Account.MERCHANTS_PAYABLE), ledger.platform_cash())
+    ledger.post(Account.MERCHANTS_PAYABLE, Account.MERCHANTS, merchant_paid, "merchant_payment")
+
+    energy_granted = int(day[purchase_columns.ENERGY_GRANTED])
+    sim.totals.energy_outstanding_cents += energy_granted
+    sim.totals.promised_cents += energy_granted
+    sim.totals.new_money_total_cents += int(day[purchase_columns.NEW_MONEY])
+    sim.totals.sales_total_cents += sales
+    sim.totals.contribution_total_milli += int(day[purchase_columns.CONTRIBUTION_ADDED])
+    sim.totals.members_in_dividend += int(day[purchase_columns.DIVIDEND_ENTRIES])
+    sim.today.update(
+        purchases=int(day[purchase_columns.PURCHASES]),
+        gift_purchases=int(day[purchase_columns.GIFT_PURCHASES]),
+        sales_cents=sales,
+        gift_sales_cents=int(day[purchase_columns.GIFT_SALES]),
+        new_money_cents=int(day[purchase_columns.NEW_MONEY]),
+        repurchased_cents=int(day[purchase_columns.REPURCHASED]),
+        concession_cents=concession,
+        pool_inflow_cents=int(day[purchase_columns.POOL_INFLOW]),
+        honorary_inflow_cents=int(day[purchase_columns.HONORARY_INFLOW]),
+        energy_granted_cents=energy_granted,
+        merchant_paid_cents=merchant_paid,
+    )

@@ -1,0 +1,28 @@
+"""The day is remembered: mood, the ledger's daily flows and the row of daily metrics. See
+docs/MODEL.md."""
+
+
+from sim.behaviour import sentiment
+from sim.core.accounts import Account
+from sim.engine.daily_record import daily_row
+
+
+def play(sim) -> None:
+    """Remember the day's mood, check the ledger sums to zero, file the day's row of metrics
+    and close the ledger's day."""
+    remember_the_day(sim)
+    sim.totals.ledger_balanced &= sim.ledger.total() == 0
+    sim.rows.append(daily_row(sim))
+    sim.ledger.close_day(sim.day)
+
+
+def remember_the_day(sim) -> None:
+    """Fold the day's yield and unpaid share of withdrawals into members' mood."""
+    paid = sim.today["released_cents"] + sim.today["honorary_paid_cents"]
+    base = sim.totals.contingent_before_release_cents
+    unpaid = sim.ledger.balance(Account.WITHDRAWAL_QUEUE)
+    due = unpaid + sim.totals.withdrawn_gross_today_cents
+    yield_today = paid / base if base > 0 else sim.mood.yield_per_day
+    unpaid_share = unpaid / due if due > 0 else 0.0
+    sentiment.remember(sim.mood, sim.rules, yield_today, unpaid_share)
+    sim.today.update(yield_per_day=yield_today, unpaid_share=unpaid_share)

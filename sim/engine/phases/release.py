@@ -1,0 +1,72 @@
+"""The day's dividends by the scenario's release rule. See docs/MODEL.md."""
+
+import numpy as np
+
+from sim.kernels import release as release_columns
+from sim.kernels.release import fixed_rate_kernel, linear_kernel, queue_kernel, release_split_kernel
+from sim.core.accounts import Account
+from sim.core.units import MILLI_UNITS_PER_UNIT, PPM, QUEUE_PENDING
+from sim.engine.phases.common import chunk_totals, unit_value_scaled
+
+
+def _release_pool_or_emission(sim, budget_cents: int, totals: np.ndarray) -> float:
+    """Split ``budget_cents`` by contribution (rules A and B); returns the value of one
+    contribution unit in cents."""
+    members = sim.members
+    if sim.totals.contribution_total_milli == 0:
+        return 0.0
+    value_scaled, scale = unit_value_scaled(budget_cents, sim.totals.contribution_total_milli)
+    release_split_kernel(members.count, members.contribution_milli, members.energy_cents,
+                         members.balance_cents, value_scaled, scale, totals)
+    return value_scaled * MILLI_UNITS_PER_UNIT / scale
+
+
+def _release_queue(sim, totals: np.ndarray) -> None:
+    """Rule F: members who entered today join the back of the queue; the pool pays the front."""
+    members = sim.members
+    positions = members.view("queue_position")
+    entrants = np.flatnonzero(positions == QUEUE_PENDING)
+    sim.queue.extend(entrants, positions)
+    sim.queue.head = queue_kernel(
+        sim.queue.members, sim.queue.head, members.queue_position, members.contribution_milli,
+        members.energy_cents, members.balance_cents, sim.ledger.balance(Account.DIVIDEND_POOL), totals,
+    )
+    sim.queue.compact(positions)
+
+
+def play(sim) -> None:
+    """the day's dividends by the scenario's release rule. Rules A (`pool`) and F
+    (`queue`) pay only what the pool holds; B, C and D pay what they promise, the pool first
+    and the platform's own money the rest."""
+    rules, members, ledger = sim.rules, sim.members, sim.ledger
+    totals = chunk_totals(release_columns.N_TOTALS)
+    pool = ledger.balance(Account.DIVIDEND_POOL)
+    unit_value = 0.0
+    sim.totals.contingent_before_release_cents = sim.totals.energy_outstanding_cents
+    if rules.release_rule == "pool":
+        unit_value = _release_pool_or_emission(sim, pool * rules.pool_release_ppm // PPM, totals)
+    elif rules.release_rule == "emission":
+        unit_value = _release_pool_or_emission(sim, rules.emission_cents_per_day, totals)
+    elif rules.release_rule == "fixed_rate":
+        fixed_rate_kernel(members.count, members.contribution_milli, members.energy_cents,
+                          members.balance_cents, rules.fixed_rate_ppm, totals)
+    elif rules.release_rule == "linear":
+        linear_kernel(members.count, members.contribution_milli, members.energy_cents, members.balance_cents,
+                      members.rights, rules.right_payment_cents_per_day, totals)
+    else:
+        _release_queue(sim, totals[:1])
+    day = totals.sum(axis=0)
+    released = int(day[release_columns.RELEASED])
+    top_up = max(released - pool, 0)
+    ledger.post(Account.PLATFORM_MARGIN, Account.DIVIDEND_POOL, top_up, "platform_top_up")
+    ledger.post(Account.DIVIDEND_POOL, Account.MEMBER_BALANCES, released, "release")
+    sim.totals.energy_outstanding_cents -= released
+    sim.totals.released_cents += released
+    sim.totals.contribution_total_milli -= int(day[release_columns.CONTRIBUTION_REMOVED])
+    sim.totals.members_in_dividend -= int(day[release_columns.DIVIDEND_EXITS])
+    sim.today.update(
+        released_cents=released,
+        platform_top_up_cents=top_up,
+        exits=int(day[release_columns.EXITS]),
+        unit_value=unit_value,  # cents per contribution unit
+    )

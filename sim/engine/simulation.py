@@ -1,0 +1,132 @@
+"""The daily loop: ``run`` plays ``sim.engine.phases.PHASES`` (the order of docs/MODEL.md §3)
+day after day and returns a ``RunResult``. In validate mode every invariant is checked
+after every phase."""
+
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numba
+import numpy as np
+from tqdm import tqdm
+
+from sim.engine import invariants, daily_record as record
+from sim.engine.phases import PHASES
+from sim.engine.phases.levels import count_levels
+from sim.engine.totals import RunningTotals
+from sim.engine import merchants as merchant_rules
+from sim.core.accounts import Account
+from sim.engine.ledger import Ledger
+from sim.scenario.params import Scenario
+from sim.results.run_result import RunResult
+from sim.results.provenance import build_manifest
+from sim.results.tables import build_members_frame, daily_frame
+from sim.scenario.compiled import compile_rules, level_count
+from sim.scenario.loading import scenario_hash, scenario_on_day
+from sim.behaviour.sentiment import initial_mood
+from sim.engine.state import PayoutQueue, new_members, new_merchants
+from sim.scenario.scaling import resolve
+
+
+class Simulation:
+    """Everything one run holds: rules, member and merchant arrays, the ledger, the
+    running aggregates, and the current day's figures. ``step()`` plays one day."""
+
+    def __init__(self, scenario: Scenario, validate: bool = False):
+        self.scenario = scenario
+        self.validate = validate
+        self.rules = rules = compile_rules(scenario_on_day(scenario, 0))
+        self.members = new_members(rules.initial_members * 5 // 4 + 1024)
+        self.members.add(rules.initial_members, day=0)
+        self.merchants = new_merchants(rules.initial_merchants)
+        merchant_rules.join(self.merchants, rules, rules.initial_merchants, day=0)
+        self.queue = PayoutQueue()
+        self.ledger = Ledger()
+        self.ledger.post(Account.OUTSIDE_WORLD, Account.PLATFORM_MARGIN, rules.initial_cash_cents, "operator_capital")
+        self.mood = initial_mood(rules)
+        self.day = 0
+        self.today: dict[str, Any] = {}
+        self.rows: list[dict] = []
+        self.timings_seconds = {name: 0.0 for name, _ in PHASES}
+        self.totals = RunningTotals(
+            members_active=rules.initial_members,
+            level_counts=count_levels(self.members, level_count(rules)),
+            merchant_sales_today=np.zeros(self.merchants.count, dtype=np.int64),
+        )
+        self.scratch = np.empty(0, dtype=np.int32)  # where a kernel lists the members it selects (see common.scratch)
+
+    @property
+    def finished(self) -> bool:
+        """True once the horizon is reached, or at collapse when the scenario stops there."""
+        stopped = self.rules.stop_on_collapse and self.totals.collapse_day is not None
+        return stopped or self.day >= self.rules.days
+
+    def step(self) -> dict:
+        """Play one day through every phase and return its row of daily metrics."""
+        self.today = {}
+        for name, phase in PHASES:
+            started = time.perf_counter()
+            phase(self)
+            self.timings_seconds[name] += time.perf_counter() - started
+            if self.validate:
+                invariants.check(self, name)
+        self.day += 1
+        return self.rows[-1]
+
+    def result(self, threads: int, wall_seconds: float) -> RunResult:
+        """The ``RunResult`` of the days played so far."""
+        daily = daily_frame(self.rows)
+        members = build_members_frame(self.members, self.rules.goods_value_ppm)
+        summary = record.run_summary(self, daily, members["net_cents"].to_numpy())
+        manifest = build_manifest(
+            scenario_hash(self.scenario), self.scenario.run.seed, threads, wall_seconds,
+            summary["member_days"], self.validate,
+        )
+        return RunResult(
+            scenario=self.scenario,
+            daily=daily,
+            ledger=self.ledger.frame(),
+            members=members,
+            summary=summary,
+            manifest=manifest,
+            timings_seconds=dict(self.timings_seconds),
+            state_bytes_per_member=self.members.bytes_per_row(),
+            peak_state_bytes=self.members.nbytes() + self.merchants.nbytes(),
+        )
+
+
+def set_threads(threads: int | None) -> int:
+    """Set numba's thread count (default: all it may use) and return it."""
+    threads = threads or numba.config.NUMBA_NUM_THREADS
+    numba.set_num_threads(threads)
+    return threads
+
+
+def run(
+    scenario: Scenario | str | Path,
+    *,
+    days: int | None = None,
+    members: int | None = None,
+    seed: int | None = None,
+    threads: int | None = None,
+    validate: bool = False,
+    progress: bool = False,
+    settings: Mapping[str, Any] | None = None,
+) -> RunResult:
+    """Simulate a scenario (a ``Scenario`` or a TOML path) and return its ``RunResult``.
+
+    ``days``, ``members`` (initial members) and ``seed`` override the scenario, as do
+    ``settings`` given as ``{"section.field": value}``. ``threads`` sets numba's thread
+    count (results do not depend on it). ``validate`` checks every invariant after every
+    phase and raises ``InvariantError`` naming the first phase that broke one.
+    """
+    scenario = resolve(scenario, days, members, seed, settings)
+    threads = set_threads(threads)
+    started = time.perf_counter()
+    sim = Simulation(scenario, validate=validate)
+    with tqdm(total=sim.rules.days, unit="day", disable=not progress, leave=False) as bar:
+        while not sim.finished:
+            sim.step()
+            bar.update()
+    return sim.result(threads, time.perf_counter() - started)

@@ -1,0 +1,1 @@
+"""The sustainability report of a run folder: charts, HTML and PDF."""

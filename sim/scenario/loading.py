@@ -1,0 +1,190 @@
+"""Load a scenario: TOML files chained by `extends`, `--set` overrides, validation into
+``sim.params.Scenario``, and a stable hash of the result.
+
+Every problem is collected as one line ``FILE: FIELD: reason`` and raised together in a
+``ScenarioError``, so a user sees all of them at once and nothing runs.
+"""
+
+import hashlib
+import json
+import tomllib
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+from pydantic import ValidationError
+
+from sim.core.errors import InputError
+from sim.scenario.params import Scenario
+
+OVERRIDE_ORIGIN = "--set"
+FIXED_FOR_THE_RUN = ("name", "description", "run", "events")
+"""Top-level parts of a scenario that an event cannot change."""
+
+
+class ScenarioError(InputError):
+    """A scenario that cannot be used; ``problems`` holds one line per problem."""
+
+
+def read_toml(path: Path) -> dict:
+    """Parse one TOML file; a missing, unreadable or broken file is a ``ScenarioError``."""
+    if not path.is_file():
+        raise ScenarioError([f"{path}: file: not found"])
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as err:
+        raise ScenarioError([f"{path}: TOML: {err}"]) from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise ScenarioError([f"{path}: file: cannot be read ({err})"]) from None
+
+
+def _merge(base: dict, top: dict, origins: dict, origin: str, prefix: tuple = ()) -> dict:
+    """Deep-merge ``top`` over ``base``, recording which file set each leaf."""
+    merged = dict(base)
+    for key, value in top.items():
+        path = prefix + (key,)
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value, origins, origin, path)
+        else:
+            merged[key] = value
+            origins[path] = origin
+            if isinstance(value, dict):
+                for sub_path in _leaf_paths(value, path):
+                    origins[sub_path] = origin
+    return merged
+
+
+def _leaf_paths(table: dict, prefix: tuple) -> Iterable[tuple]:
+    for key, value in table.items():
+        if isinstance(value, dict):
+            yield from _leaf_paths(value, prefix + (key,))
+        else:
+            yield prefix + (key,)
+
+
+def _read_chain(path: Path, origins: dict, chain: tuple[Path, ...] = ()) -> dict:
+    """Read ``path`` and, before it, every file it `extends`, detecting cycles."""
+    path = path.resolve()
+    if path in chain:
+        cycle = " -> ".join(p.name for p in chain + (path,))
+        raise ScenarioError([f"{chain[-1]}: extends: cycle {cycle}"])
+    data = read_toml(path)
+    parent_name = data.pop("extends", None)
+    base: dict = {}
+    if parent_name is not None:
+        if not isinstance(parent_name, str):
+            raise ScenarioError([f"{path}: extends: must be a file name string"])
+        base = _read_chain(path.parent / parent_name, origins, chain + (path,))
+    return _merge(base, data, origins, str(path))
+
+
+def parse_override(text: str) -> tuple[tuple[str, ...], Any]:
+    """Split ``section.field=value`` into a key path and a TOML-typed value."""
+    key, sep, raw_value = text.partition("=")
+    key_path = tuple(part.strip() for part in key.split("."))
+    if not sep or not all(key_path):
+        raise ScenarioError([f"{OVERRIDE_ORIGIN} {text}: expected section.field=value"])
+    try:
+        value = tomllib.loads(f"value = {raw_value.strip()}")["value"]
+    except tomllib.TOMLDecodeError:
+        value = raw_value.strip()  # a bare word is taken as a string, e.g. rule=pool
+    return key_path, value
+
+
+def _apply_overrides(data: dict, overrides: Iterable[str] | Mapping[str, Any], origins: dict) -> dict:
+    items = overrides.items() if isinstance(overrides, Mapping) else (
+        parse_override(text) for text in overrides
+    )
+    for key, value in items:
+        key_path = tuple(key.split(".")) if isinstance(key, str) else key
+        nested: Any = value
+        for part in reversed(key_path):
+            nested = {part: nested}
+        data = _merge(data, nested, origins, OVERRIDE_ORIGIN)
+    return data
+
+
+def describe_error(error: dict, origins: dict, top_file: str) -> str:
+    """One pydantic validation error as ``FILE: field: reason``, naming the file that set the
+    field (``origins`` maps key paths to files; ``top_file`` is the fallback)."""
+    location = tuple(str(part) for part in error["loc"])
+    message = error["msg"]
+    if error["type"] == "extra_forbidden":
+        message = "unknown field"
+    elif error["type"] == "value_error":
+        # a cross-field check: its message starts with the field it names
+        return f"{top_file}: {message.removeprefix('Value error, ')}"
+    else:
+        message = f"{message} (got {error['input']!r})"
+    origin = origins.get(location, top_file)
+    return f"{origin}: {'.'.join(location)}: {message}"
+
+
+def load_scenario(
+    path: str | Path, overrides: Iterable[str] | Mapping[str, Any] = ()
+) -> Scenario:
+    """Read, merge, override and validate a scenario file.
+
+    ``overrides`` are ``"section.field=value"`` strings (as given to ``--set``) or a
+    mapping from dotted keys to values. Raises ``ScenarioError`` listing every problem.
+    """
+    path = Path(path)
+    origins: dict = {}
+    data = _read_chain(path, origins)
+    data.setdefault("name", path.stem)
+    data = _apply_overrides(data, overrides, origins)
+    top_file = str(path.resolve())
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as err:
+        raise ScenarioError([describe_error(e, origins, top_file) for e in err.errors()]) from None
+    _check_events(scenario, top_file)
+    return scenario
+
+
+def _check_events(scenario: Scenario, origin: str) -> None:
+    """Every event's changes must name fields that can change mid-run, with valid values."""
+    problems = []
+    for index, event in enumerate(scenario.events):
+        for key in event.set:
+            if key.split(".")[0] in FIXED_FOR_THE_RUN:
+                problems.append(f"{origin}: events.{index}.set.{key}: cannot change during a run")
+        try:
+            replace(scenario, event.set)
+        except ScenarioError as err:
+            problems += [f"{origin}: events.{index}.set: {p.removeprefix(OVERRIDE_ORIGIN + ': ')}"
+                         for p in err.problems]
+    if problems:
+        raise ScenarioError(problems)
+
+
+def scenario_on_day(scenario: Scenario, day: int) -> Scenario:
+    """The scenario in force on ``day``: the changes of every event up to that day, in order."""
+    overrides: dict[str, Any] = {}
+    for event in scenario.events:
+        if event.day <= day:
+            overrides.update(event.set)
+    return replace(scenario, overrides) if overrides else scenario
+
+
+def replace(scenario: Scenario, overrides: Mapping[str, Any]) -> Scenario:
+    """A copy of ``scenario`` with dotted-key overrides applied and validated again."""
+    origins: dict = {}
+    data = _apply_overrides(scenario.model_dump(mode="json"), overrides, origins)
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as err:
+        raise ScenarioError([describe_error(e, origins, OVERRIDE_ORIGIN) for e in err.errors()]) from None
+
+
+def scenario_hash(scenario: Scenario) -> str:
+    """SHA-256 of the resolved economic content (name and description excluded)."""
+    content = scenario.model_dump(mode="json", exclude={"name", "description"})
+    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+
+
+def to_toml(scenario: Scenario) -> str:
+    """The fully resolved scenario as TOML text, loadable again with ``load_scenario``."""
+    return tomli_w.dumps(scenario.model_dump(mode="json"))
