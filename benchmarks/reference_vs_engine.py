@@ -15,9 +15,9 @@ import time
 from pathlib import Path
 
 import sim
-from sim.scenario.scaling import resolve
 from sim.engine.simulation import set_threads
 from sim.reference.model import Platform, first_difference
+from sim.scenario.scaling import resolve
 
 ROOT = Path(__file__).resolve().parents[1]
 

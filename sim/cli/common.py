@@ -9,7 +9,6 @@ import numba
 from sim.core.errors import InputError
 from sim.scenario.loading import load_scenario
 
-
 EXIT_BAD_INPUT = 2
 EXIT_INVARIANT = 1
 

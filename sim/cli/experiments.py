@@ -92,8 +92,8 @@ def command_sensitivity(args) -> int:
 
 
 def command_frontier(args) -> int:
-    from sim.scenario.scaling import resolve
     from sim.experiments.frontier import find_frontier
+    from sim.scenario.scaling import resolve
 
     if args.out is not None and args.out.is_dir():
         raise UserError([f"--out {args.out}: is a folder; give a file name for the JSON result"])

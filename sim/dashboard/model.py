@@ -26,14 +26,13 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from sim.engine.simulation import Simulation, set_threads
-from sim.scenario.scaling import resolve
-from sim.scenario.params import Scenario
-from sim.results.tables import DAILY_COLUMNS
-from sim.results.run_result import RunResult
-from sim.results.tables import daily_frame
-from sim.engine.state import MEMBER_FIELDS
 from sim.core.units import PPM
+from sim.engine.simulation import Simulation, set_threads
+from sim.engine.state import MEMBER_FIELDS
+from sim.results.run_result import RunResult
+from sim.results.tables import DAILY_COLUMNS, daily_frame
+from sim.scenario.params import Scenario
+from sim.scenario.scaling import resolve
 
 DEFAULT_SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "baseline.toml"
 

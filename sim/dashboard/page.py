@@ -13,12 +13,12 @@ import os
 import solara
 from mesa.visualization import SolaraViz, make_plot_component
 
-from sim.dashboard.settings import DEFAULT_MEMBERS, MEMBERS_VARIABLE, SCENARIO_VARIABLE
+from sim.core.units import PPM
 from sim.dashboard.model import DEFAULT_SCENARIO, CircularPurchaseModel
-from sim.scenario.params import Scenario
+from sim.dashboard.settings import DEFAULT_MEMBERS, MEMBERS_VARIABLE, SCENARIO_VARIABLE
 from sim.scenario.compiled import compile_rules
 from sim.scenario.loading import load_scenario
-from sim.core.units import PPM
+from sim.scenario.params import Scenario
 
 CHART_SIZE_INCHES = (6.4, 3.4)
 """Wider than matplotlib's default, so that a chart fits the height of Mesa's grid cell."""

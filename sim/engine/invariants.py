@@ -4,8 +4,8 @@ with the state it describes, and nothing that cannot be negative is."""
 import numpy as np
 
 from sim.core.accounts import Account
-from sim.engine.phases.levels import count_levels
 from sim.core.units import STATUS_ACTIVE
+from sim.engine.phases.levels import count_levels
 
 
 class InvariantError(AssertionError):

@@ -11,6 +11,7 @@ import pandas as pd
 
 from sim.core.accounts import ACCOUNT_NAMES, HARD_LIABILITY_ACCOUNTS, OUTSIDE_ACCOUNTS, Account
 
+
 class Ledger:
     """Account balances in integer cents plus the day's flows, aggregated."""
 

@@ -5,9 +5,9 @@ who leaves (falling sales, stalled payments, an exodus). Vectorised numpy over m
 import numpy as np
 
 from sim.core import rng
+from sim.core.units import PPM
 from sim.kernels.purchases import guide_table
 from sim.scenario.compiled import Rules, cumulative_shares
-from sim.core.units import PPM
 
 
 def choose_concessions(rules: Rules, first: int, count: int, day: int) -> np.ndarray:

@@ -11,21 +11,22 @@ import numba
 import numpy as np
 from tqdm import tqdm
 
-from sim.engine import invariants, daily_record as record
+from sim.behaviour.sentiment import initial_mood
+from sim.core.accounts import Account
+from sim.engine import daily_record as record
+from sim.engine import invariants
+from sim.engine import merchants as merchant_rules
+from sim.engine.ledger import Ledger
 from sim.engine.phases import PHASES
 from sim.engine.phases.levels import count_levels
+from sim.engine.state import PayoutQueue, new_members, new_merchants
 from sim.engine.totals import RunningTotals
-from sim.engine import merchants as merchant_rules
-from sim.core.accounts import Account
-from sim.engine.ledger import Ledger
-from sim.scenario.params import Scenario
-from sim.results.run_result import RunResult
 from sim.results.provenance import build_manifest
+from sim.results.run_result import RunResult
 from sim.results.tables import build_members_frame, daily_frame
 from sim.scenario.compiled import compile_rules, level_count
 from sim.scenario.loading import scenario_hash, scenario_on_day
-from sim.behaviour.sentiment import initial_mood
-from sim.engine.state import PayoutQueue, new_members, new_merchants
+from sim.scenario.params import Scenario
 from sim.scenario.scaling import resolve
 
 

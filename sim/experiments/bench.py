@@ -12,8 +12,8 @@ import tracemalloc
 from dataclasses import dataclass
 
 from sim.engine.simulation import run
-from sim.scenario.params import Scenario
 from sim.scenario.loading import replace
+from sim.scenario.params import Scenario
 
 WARM_UP_MEMBERS = 2_000
 WARM_UP_DAYS = 3

@@ -21,12 +21,12 @@ from dataclasses import dataclass
 
 from scipy.stats import beta
 
-from sim.experiments.executors import map_ordered, open_executor
-from sim.scenario.params import Scenario
 from sim.core.rng import replicate_seed
-from sim.scenario.loading import ScenarioError, replace
+from sim.experiments.executors import map_ordered, open_executor
 from sim.experiments.sweep_design import SweepError, field_value, relabel
 from sim.experiments.sweep_runner import RunTask, simulate
+from sim.scenario.loading import ScenarioError, replace
+from sim.scenario.params import Scenario
 
 
 @dataclass(frozen=True)

@@ -14,15 +14,15 @@ from pathlib import Path
 import numba
 import pandas as pd
 
-from sim.scenario.scaling import resolve
-from sim.engine.simulation import run
 from sim.analysis.metrics import collapse_day_distribution, member_outcomes, ruin_probability, run_metrics
-from sim.scenario.params import Scenario
-from sim.results.run_result import RunResult
-from sim.results.files import write_atomic
 from sim.core.rng import replicate_seed
+from sim.engine.simulation import run
+from sim.results.files import write_atomic
 from sim.results.replicates import REPLICATES_FILE, collapse_days
+from sim.results.run_result import RunResult
 from sim.scenario.loading import replace
+from sim.scenario.params import Scenario
+from sim.scenario.scaling import resolve
 
 
 def replicate_row(replicate: int, result: RunResult) -> dict:

@@ -27,10 +27,18 @@ import numpy as np
 from pydantic import BeforeValidator, Field, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
-from sim.scenario.scaling import resolve
-from sim.scenario.params import MAX_DAYS, MAX_MEMBERS, Scenario, Section
 from sim.core.rng import replicate_seed
-from sim.scenario.loading import OVERRIDE_ORIGIN, ScenarioError, describe_error, load_scenario, read_toml, replace, scenario_hash
+from sim.scenario.loading import (
+    OVERRIDE_ORIGIN,
+    ScenarioError,
+    describe_error,
+    load_scenario,
+    read_toml,
+    replace,
+    scenario_hash,
+)
+from sim.scenario.params import MAX_DAYS, MAX_MEMBERS, Scenario, Section
+from sim.scenario.scaling import resolve
 
 MAX_POINTS = 1_000_000
 MAX_REPLICATES = 100_000

@@ -17,9 +17,9 @@ from tqdm import tqdm
 
 from sim.engine.simulation import run
 from sim.experiments.executors import map_ordered, open_executor
-from sim.scenario.params import Scenario
 from sim.experiments.sweep_design import SweepPlan
 from sim.experiments.sweep_store import SweepStore
+from sim.scenario.params import Scenario
 
 RUNS_PER_PART = 50
 SECONDS_PER_PART = 60.0

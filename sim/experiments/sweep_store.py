@@ -23,10 +23,10 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
+from sim.experiments.sweep_design import SweepError, SweepPlan
 from sim.results.files import TEMPORARY_SUFFIX, write_atomic
 from sim.results.provenance import git_commit, package_version
 from sim.scenario.loading import to_toml
-from sim.experiments.sweep_design import SweepError, SweepPlan
 
 MANIFEST = "sweep.json"
 SUMMARY = "summary"

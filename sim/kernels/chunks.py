@@ -4,8 +4,8 @@ members of a chunk that a draw selects."""
 import numpy as np
 from numba import njit
 
-from sim.kernels.intrinsics import MASK_BITS, draws_below, nonzero_bytes, trailing_zeros
 from sim.core.units import STATUS_ACTIVE
+from sim.kernels.intrinsics import MASK_BITS, draws_below, nonzero_bytes, trailing_zeros
 
 
 @njit(cache=True, inline="always")

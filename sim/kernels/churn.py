@@ -3,10 +3,10 @@ promise and contribution and asks for the whole balance."""
 
 from numba import njit, prange
 
-from sim.kernels.chunks import chunk_bounds, list_drawn
 from sim.core.rng import threshold53
-from sim.kernels.withdrawals import FEES, PAID_GROSS, queue_request
 from sim.core.units import STATUS_CHURNED
+from sim.kernels.chunks import chunk_bounds, list_drawn
+from sim.kernels.withdrawals import FEES, PAID_GROSS, queue_request
 
 # columns of ``totals``; PAID_GROSS and FEES (0 and 1) as in the withdrawal kernels
 LEAVERS = 2

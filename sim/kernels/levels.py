@@ -4,9 +4,9 @@ promotion (direct referrals and team sales, seed 003)."""
 import numpy as np
 from numba import njit, prange
 
+from sim.core.units import STATUS_ACTIVE
 from sim.kernels.chunks import MEMBERS_PER_MASK, chunk_bounds, nonzero_mask
 from sim.kernels.intrinsics import trailing_zeros
-from sim.core.units import STATUS_ACTIVE
 
 UPGRADES = 0
 N_LEVEL_TOTALS = 1

@@ -4,11 +4,11 @@ how it is paid, which merchant sells it, and the energy and contribution it earn
 import numpy as np
 from numba import get_thread_id, njit, prange
 
-from sim.kernels.chunks import chunk_bounds, list_drawn
-from sim.kernels.levels import lowest_above
-from sim.kernels.intrinsics import PREFETCH_AHEAD, prefetch
 from sim.core.rng import threshold53, uniform
 from sim.core.units import MILLI_UNITS_PER_UNIT, PPM, QUEUE_PENDING
+from sim.kernels.chunks import chunk_bounds, list_drawn
+from sim.kernels.intrinsics import PREFETCH_AHEAD, prefetch
+from sim.kernels.levels import lowest_above
 
 # indices of the day's keys
 KEY_BUY = 0

@@ -6,13 +6,13 @@ the upline pass visits only the day's buyers, listed by the purchase kernel."""
 import numpy as np
 from numba import njit, prange
 
-from sim.kernels import N_CHUNKS
-from sim.kernels.chunks import chunk_bounds
-from sim.kernels.levels import lowest_above
-from sim.kernels.intrinsics import PREFETCH_AHEAD, prefetch
-from sim.kernels.purchases import draw_basket, purchase_contribution
 from sim.core.rng import uniform
 from sim.core.units import PPM, STATUS_ACTIVE
+from sim.kernels import N_CHUNKS
+from sim.kernels.chunks import chunk_bounds
+from sim.kernels.intrinsics import PREFETCH_AHEAD, prefetch
+from sim.kernels.levels import lowest_above
+from sim.kernels.purchases import draw_basket, purchase_contribution
 
 NO_REFERRER = -1
 

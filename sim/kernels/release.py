@@ -4,8 +4,8 @@ re-enters only by buying again."""
 
 from numba import njit, prange
 
-from sim.kernels.chunks import chunk_bounds
 from sim.core.units import PPM, QUEUE_NONE
+from sim.kernels.chunks import chunk_bounds
 
 RELEASED = 0
 EXITS = 1  # members whose energy reached zero

@@ -3,10 +3,10 @@ platform pays the queue out of its cash, in full when it can, otherwise by a sta
 
 from numba import njit, prange
 
-from sim.kernels.chunks import chunk_bounds, list_drawn
-from sim.kernels.intrinsics import PREFETCH_AHEAD, prefetch
 from sim.core.rng import threshold53
 from sim.core.units import NO_DAY, PPM, UNIT_VALUE_SCALE
+from sim.kernels.chunks import chunk_bounds, list_drawn
+from sim.kernels.intrinsics import PREFETCH_AHEAD, prefetch
 
 # columns of request and payment ``totals``
 PAID_GROSS = 0

@@ -27,17 +27,16 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from sim.core import rng
 from sim.behaviour import sentiment
-from sim.scenario.scaling import resolve
-from sim.behaviour.merchant_supply import newcomers_wanted, supply_factor
-from sim.scenario.params import Scenario
 from sim.behaviour.diffusion import bass_arrivals
-from sim.results.tables import DAILY_COLUMNS, ratio
-from sim.results.tables import daily_frame
+from sim.behaviour.merchant_supply import newcomers_wanted, supply_factor
+from sim.core import rng
+from sim.core.units import MILLI_UNITS_PER_UNIT, PPM, STATUS_ACTIVE, STATUS_CHURNED, UNIT_VALUE_SCALE, fixed_point_scale
+from sim.results.tables import DAILY_COLUMNS, daily_frame, ratio
 from sim.scenario.compiled import compile_rules, cumulative_shares
 from sim.scenario.loading import scenario_on_day
-from sim.core.units import MILLI_UNITS_PER_UNIT, PPM, STATUS_ACTIVE, STATUS_CHURNED, UNIT_VALUE_SCALE, fixed_point_scale
+from sim.scenario.params import Scenario
+from sim.scenario.scaling import resolve
 
 PENDING = "pending"
 """`queue` rule: a member who bought today with no promise left joins the line at release."""

@@ -18,16 +18,31 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.report.charts import run_charts, save_chart
 from sim.analysis.checklist import ChecklistItem, checklist
+from sim.analysis.metrics import (
+    COHORT_DAYS,
+    cohort_outcomes,
+    collapse_day_distribution,
+    member_outcomes,
+    merchant_outcomes,
+    ruin_probability,
+    run_metrics,
+)
+from sim.analysis.verdict import (
+    NEW_MONEY_DEPENDENCY_THRESHOLD,
+    PROMISE_COVERAGE_THRESHOLD,
+    RUIN_PROBABILITY_THRESHOLD,
+    Verdict,
+    assess,
+    percent,
+)
 from sim.core.formatting import format_cents
-from sim.analysis.metrics import COHORT_DAYS, cohort_outcomes, collapse_day_distribution, member_outcomes, merchant_outcomes, ruin_probability, run_metrics
-from sim.results.replicates import collapse_days
+from sim.report.charts import run_charts, save_chart
 from sim.report.html import render_html
 from sim.report.pdf import write_pdf
 from sim.results.reading import read_run
+from sim.results.replicates import collapse_days
 from sim.results.run_result import RunResult
-from sim.analysis.verdict import NEW_MONEY_DEPENDENCY_THRESHOLD, PROMISE_COVERAGE_THRESHOLD, RUIN_PROBABILITY_THRESHOLD, Verdict, assess, percent
 
 REPORT_FOLDER = "report"
 

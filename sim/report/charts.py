@@ -17,8 +17,13 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, PercentFormatter, StrMethodFormatter
 
 from sim.analysis.metrics import COHORT_DAYS, cohort_outcomes, collapse_day, daily_metrics, ruin_probability
+from sim.analysis.verdict import (
+    NEW_MONEY_DEPENDENCY_THRESHOLD,
+    PROMISE_COVERAGE_THRESHOLD,
+    RUIN_PROBABILITY_THRESHOLD,
+    percent,
+)
 from sim.results.run_result import RunResult
-from sim.analysis.verdict import NEW_MONEY_DEPENDENCY_THRESHOLD, PROMISE_COVERAGE_THRESHOLD, RUIN_PROBABILITY_THRESHOLD, percent
 
 CHART_FORMATS = ("png", "svg")
 CHART_DPI = 150

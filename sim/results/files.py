@@ -4,7 +4,6 @@ at all."""
 import os
 from pathlib import Path
 
-
 TEMPORARY_SUFFIX = ".tmp"
 """``write_atomic`` writes ``.<name>.tmp`` first; a leftover one is an interrupted write."""
 

@@ -9,7 +9,6 @@ from sim.core.errors import InputError
 from sim.results.replicates import load_replicates
 from sim.results.run_result import RESULT_FILES, RunResult, load_result
 
-
 REQUIRED_COLUMNS = {
     "daily.parquet": (
         "day", "members_total", "members_active", "merchants_active", "sales_cents", "new_money_cents",

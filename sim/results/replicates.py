@@ -5,7 +5,6 @@ from pathlib import Path
 
 import pandas as pd
 
-
 REPLICATES_FILE = "replicates.parquet"
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.scenario.params import Scenario
 from sim.scenario.loading import load_scenario, to_toml
+from sim.scenario.params import Scenario
 
 RESULT_FILES = ("daily.parquet", "ledger.parquet", "members.parquet", "summary.json", "scenario.toml", "manifest.json")
 

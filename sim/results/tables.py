@@ -8,7 +8,6 @@ import pandas as pd
 
 from sim.core.units import PPM
 
-
 DAILY_COLUMNS = (
     "day", "members_total", "members_active", "members_in_dividend", "members_with_level",
     "merchants_active", "merchants_joined", "merchants_left",

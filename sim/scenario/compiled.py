@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import ndtri
 
-from sim.scenario.params import Scenario
 from sim.core.units import MONEY_DTYPE, share_to_ppm
+from sim.scenario.params import Scenario
 
 PRICE_TABLE_SIZE = 4096
 

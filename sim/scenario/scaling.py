@@ -7,7 +7,6 @@ from typing import Any
 from sim.scenario.loading import load_scenario, replace
 from sim.scenario.params import Scenario
 
-
 SCALED_WITH_MEMBERS = (
     "population.market_size_members",
     "merchants.initial_merchants",

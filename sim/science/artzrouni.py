@@ -31,8 +31,8 @@ import numpy as np
 from scipy.integrate import solve_ivp
 from scipy.optimize import brentq
 
-from sim.scenario.params import Scenario
 from sim.core.units import PPM, share_to_ppm
+from sim.scenario.params import Scenario
 
 DAYS_PER_YEAR = 365
 """One engine year: rates per year r become daily shares 1 − e^(−r/365)."""

@@ -77,10 +77,10 @@ import pandas as pd
 from scipy.integrate import solve_ivp
 
 from sim.behaviour import sentiment
-from sim.scenario.params import Scenario
+from sim.core.units import MILLI_UNITS_PER_UNIT, PPM
 from sim.scenario.compiled import Rules, compile_rules
 from sim.scenario.loading import scenario_on_day
-from sim.core.units import MILLI_UNITS_PER_UNIT, PPM
+from sim.scenario.params import Scenario
 
 STOCKS = (
     "members_total", "members_active", "members_in_dividend", "energy_cents", "contribution_milli",

@@ -21,14 +21,14 @@ import pandas as pd
 from matplotlib.figure import Figure
 from scipy.optimize import brentq
 
+from sim.core.units import PPM, share_to_ppm
+from sim.engine.simulation import run
+from sim.results.files import write_atomic
+from sim.results.provenance import git_commit, package_version
+from sim.scenario.params import Scenario
+from sim.scenario.scaling import resolve
 from sim.science import artzrouni, meanfield
 from sim.science.artzrouni import PonziModel
-from sim.scenario.scaling import resolve
-from sim.engine.simulation import run
-from sim.scenario.params import Scenario
-from sim.results.provenance import git_commit, package_version
-from sim.results.files import write_atomic
-from sim.core.units import PPM, share_to_ppm
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 VALIDATION_SCENARIOS = SCENARIOS / "validation"

@@ -149,8 +149,8 @@ def test_bad_dashboard_input_is_one_line_and_exit_2(args, expected):
 @pytest.mark.filterwarnings("ignore:Failed to validate hooks for component ComponentsView:UserWarning")
 def test_slider_ranges_make_valid_models():
     """Every slider, at either end of its range, gives a scenario the model accepts."""
-    from sim.dashboard.page import model_parameters
     from sim.dashboard.model import CircularPurchaseModel
+    from sim.dashboard.page import model_parameters
     from sim.scenario.loading import load_scenario
     from tests.conftest import SHIPPED_SCENARIOS
 

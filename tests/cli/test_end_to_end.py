@@ -4,12 +4,11 @@ import json
 import re
 
 import pandas as pd
-
-import sim
-from sim.results.tables import DAILY_COLUMNS
-from sim.results.run_result import RESULT_FILES, load_result
 import pytest
 
+import sim
+from sim.results.run_result import RESULT_FILES, load_result
+from sim.results.tables import DAILY_COLUMNS
 from tests.conftest import BASELINE, SHIPPED_SCENARIOS, run_cli
 
 REQUIRED_DAILY = (

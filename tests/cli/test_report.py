@@ -9,9 +9,9 @@ import xml.etree.ElementTree as ElementTree
 import pandas as pd
 import pytest
 
+from sim.core.rng import replicate_seed
 from sim.results.replicates import REPLICATES_FILE
 from sim.results.run_result import RESULT_FILES
-from sim.core.rng import replicate_seed
 from tests.cli.test_bad_input import assert_rejected
 from tests.cli.test_end_to_end import only_run_dir
 from tests.conftest import BASELINE, run_cli

@@ -7,9 +7,10 @@ import math
 
 import pytest
 
-from sim.science import artzrouni, validation_page as validation
-from sim.science.artzrouni import PonziModel
 from sim.scenario.loading import load_scenario
+from sim.science import artzrouni
+from sim.science import validation_page as validation
+from sim.science.artzrouni import PonziModel
 from tests.conftest import SCENARIOS
 
 ARTZROUNI_SCENARIO = SCENARIOS / "validation" / "artzrouni_no_deposits.toml"

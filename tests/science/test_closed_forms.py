@@ -7,8 +7,8 @@ import math
 
 import pytest
 
-from sim.science import validation_page as validation
 from sim.scenario.scaling import resolve
+from sim.science import validation_page as validation
 
 
 def failures(checks):

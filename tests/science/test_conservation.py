@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 
 import sim
-from sim.engine import simulation as engine
-from sim.engine.invariants import InvariantError
 from sim.core.accounts import ACCOUNT_NAMES
 from sim.core.units import STATUS_ACTIVE
+from sim.engine import simulation as engine
+from sim.engine.invariants import InvariantError
 from tests.conftest import SHIPPED_SCENARIOS
 
 SMALL = dict(members=1_500, days=200)

@@ -7,10 +7,18 @@ import math
 import pytest
 
 import sim
-from sim.scenario.scaling import resolve
-from sim.experiments.frontier import Evaluation, Frontier, bisect, find_frontier, replicates_for_zero_ruin, ruin_lower_bound, ruin_upper_bound
 from sim.core.rng import replicate_seed
+from sim.experiments.frontier import (
+    Evaluation,
+    Frontier,
+    bisect,
+    find_frontier,
+    replicates_for_zero_ruin,
+    ruin_lower_bound,
+    ruin_upper_bound,
+)
 from sim.experiments.sweep_design import SweepError
+from sim.scenario.scaling import resolve
 from tests.conftest import BASELINE
 from tests.science.test_conservation import SHORTFALL
 

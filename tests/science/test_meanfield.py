@@ -6,10 +6,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.science import meanfield, validation_page as validation
-from sim.scenario.scaling import resolve
 from sim.engine.simulation import run
 from sim.scenario.compiled import compile_rules
+from sim.scenario.scaling import resolve
+from sim.science import meanfield
+from sim.science import validation_page as validation
 from tests.conftest import BASELINE, SCENARIOS, run_cli
 
 SMALL_MEMBERS = 50_000

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 import sim
-from sim.scenario.scaling import resolve
 from sim.reference.model import Platform, first_difference
+from sim.scenario.scaling import resolve
 from tests.conftest import BASELINE, SCENARIOS, SHIPPED_SCENARIOS
 from tests.science.test_conservation import SHORTFALL
 

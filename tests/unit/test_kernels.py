@@ -5,6 +5,9 @@ import numba
 import numpy as np
 import pytest
 
+from sim.core.rng import threshold53, uniform_py
+from sim.core.units import NO_DAY, PPM, QUEUE_NONE, STATUS_ACTIVE, STATUS_CHURNED, UNIT_VALUE_SCALE, fixed_point_scale
+from sim.engine.phases.common import listed_by_chunk
 from sim.kernels import N_CHUNKS
 from sim.kernels import churn as churn_columns
 from sim.kernels import honorary as honorary_columns
@@ -20,11 +23,15 @@ from sim.kernels.levels import levels_kernel
 from sim.kernels.purchases import guide_table, pick_from_cdf, purchase_kernel
 from sim.kernels.referrals import assign_referrers_kernel, credit_uplines_kernel
 from sim.kernels.release import fixed_rate_kernel, linear_kernel, queue_kernel, release_split_kernel
-from sim.kernels.withdrawals import affordable_gross, pay_all_kernel, pay_fifo_kernel, pay_pro_rata_kernel, pending_kernel, request_kernel
-from sim.engine.phases.common import listed_by_chunk
-from sim.core.rng import threshold53, uniform_py
+from sim.kernels.withdrawals import (
+    affordable_gross,
+    pay_all_kernel,
+    pay_fifo_kernel,
+    pay_pro_rata_kernel,
+    pending_kernel,
+    request_kernel,
+)
 from sim.scenario.compiled import cumulative_shares, price_table
-from sim.core.units import NO_DAY, PPM, QUEUE_NONE, STATUS_ACTIVE, STATUS_CHURNED, UNIT_VALUE_SCALE, fixed_point_scale
 from tests.unit import twins
 
 SIZES = (1, 7, 33, 500)

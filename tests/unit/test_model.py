@@ -10,9 +10,9 @@ import pytest
 
 import sim
 from sim.dashboard.model import MODEL_PARAMETERS, CircularPurchaseModel, EngineMerchant
-from sim.results.tables import DAILY_COLUMNS
-from sim.reference.model import first_difference
 from sim.engine.state import MEMBER_FIELDS
+from sim.reference.model import first_difference
+from sim.results.tables import DAILY_COLUMNS
 from tests.conftest import BASELINE, SCENARIOS
 
 SMALL = dict(members=300, days=12)

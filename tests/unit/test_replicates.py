@@ -6,10 +6,10 @@ import pytest
 
 import sim
 from sim.analysis import metrics
-from sim.results.replicates import REPLICATES_FILE, collapse_days, load_replicates
-from sim.experiments.replicates import run_replicates, save_replicates
-from sim.results.run_result import load_result
 from sim.core.rng import replicate_seed
+from sim.experiments.replicates import run_replicates, save_replicates
+from sim.results.replicates import REPLICATES_FILE, collapse_days, load_replicates
+from sim.results.run_result import load_result
 from tests.conftest import BASELINE
 
 # A platform that stops growing while its fixed costs exceed its margin: it collapses

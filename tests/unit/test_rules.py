@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from sim.scenario.compiled import PRICE_TABLE_SIZE, price_table
 from sim.core.units import share_to_ppm
+from sim.scenario.compiled import PRICE_TABLE_SIZE, price_table
 
 
 def test_price_table_is_a_lognormal_inverse_cdf():

@@ -2,8 +2,8 @@
 
 import pytest
 
-from sim.scenario.params import Scenario
 from sim.scenario.loading import ScenarioError, load_scenario, parse_override, replace, scenario_hash, to_toml
+from sim.scenario.params import Scenario
 
 
 def write(folder, name, text):

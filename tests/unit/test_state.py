@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from sim.engine.state import MEMBER_FIELDS, new_members
 from sim.core.units import NO_DAY
+from sim.engine.state import MEMBER_FIELDS, new_members
 
 
 def test_members_grow_and_keep_their_data():

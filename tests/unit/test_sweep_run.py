@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 import sim
+from sim.core.rng import replicate_seed
 from sim.experiments import sweep_runner as sweep_run
 from sim.experiments.executors import Executor, map_ordered
-from sim.core.rng import replicate_seed
 from sim.experiments.sweep_design import SweepError, load_sweep
 from sim.experiments.sweep_runner import run_sweep
 from sim.experiments.sweep_store import DAILY, SUMMARY, SweepStore, load_daily, load_summary

@@ -4,7 +4,15 @@ ledgers made by hand, passed through ``sim.metrics.run_metrics`` as a real run i
 import pytest
 
 from sim.analysis import metrics
-from sim.analysis.verdict import NEW_MONEY, NEW_MONEY_DEPENDENCY_THRESHOLD, PROMISE_COVERAGE_THRESHOLD, RUIN_PROBABILITY_THRESHOLD, SUSTAINABLE, UNSUSTAINABLE, assess
+from sim.analysis.verdict import (
+    NEW_MONEY,
+    NEW_MONEY_DEPENDENCY_THRESHOLD,
+    PROMISE_COVERAGE_THRESHOLD,
+    RUIN_PROBABILITY_THRESHOLD,
+    SUSTAINABLE,
+    UNSUSTAINABLE,
+    assess,
+)
 from tests.unit.test_metrics import daily_frame, ledger_frame
 
 

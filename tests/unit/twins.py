@@ -4,7 +4,16 @@ Python integers. Tests compare each kernel with its twin exactly."""
 import bisect
 
 from sim.core.rng import uniform_py
-from sim.core.units import MILLI_UNITS_PER_UNIT, NO_DAY, PPM, QUEUE_NONE, QUEUE_PENDING, STATUS_ACTIVE, STATUS_CHURNED, UNIT_VALUE_SCALE
+from sim.core.units import (
+    MILLI_UNITS_PER_UNIT,
+    NO_DAY,
+    PPM,
+    QUEUE_NONE,
+    QUEUE_PENDING,
+    STATUS_ACTIVE,
+    STATUS_CHURNED,
+    UNIT_VALUE_SCALE,
+)
 
 
 def draw_purchase(i, keys, probability, price_table, gift_probability, gift_cdf, tier_price):

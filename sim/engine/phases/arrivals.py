@@ -2,14 +2,14 @@
 growth. See docs/MODEL.md."""
 
 
-from sim.behaviour.merchant_supply import newcomers_wanted
-from sim.engine import merchants as merchant_rules
-from sim.behaviour.diffusion import bass_arrivals
-from sim.core import rng
 from sim.behaviour import sentiment
+from sim.behaviour.diffusion import bass_arrivals
+from sim.behaviour.merchant_supply import newcomers_wanted
+from sim.core import rng
+from sim.engine import merchants as merchant_rules
+from sim.engine.phases.common import chunk_totals, day_key
 from sim.kernels import referrals as referral_columns
 from sim.kernels.referrals import assign_referrers_kernel
-from sim.engine.phases.common import chunk_totals, day_key
 
 
 def play(sim) -> None:

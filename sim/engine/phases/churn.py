@@ -1,13 +1,13 @@
 """Members leave and ask for their whole balance. See docs/MODEL.md."""
 
 
-from sim.core import rng
 from sim.behaviour import sentiment
+from sim.core import rng
+from sim.engine.phases.common import chunk_totals, day_key, scratch
+from sim.engine.phases.withdrawals import can_pay_now, settle_requests
 from sim.kernels import churn as churn_columns
 from sim.kernels.churn import churn_kernel
 from sim.scenario.compiled import level_count
-from sim.engine.phases.withdrawals import can_pay_now, settle_requests
-from sim.engine.phases.common import chunk_totals, day_key, scratch
 
 
 def play(sim) -> None:

@@ -2,8 +2,8 @@
 away. See docs/MODEL.md."""
 
 
-from sim.engine import merchants as merchant_rules
 from sim.core import rng
+from sim.engine import merchants as merchant_rules
 from sim.scenario.compiled import compile_rules
 from sim.scenario.loading import scenario_on_day
 

@@ -2,10 +2,10 @@
 
 import numpy as np
 
-from sim.kernels.honorary import N_HONORARY_TOTALS, honorary_kernel
 from sim.core.accounts import Account
 from sim.core.units import PPM
 from sim.engine.phases.common import chunk_totals, unit_value_scaled
+from sim.kernels.honorary import N_HONORARY_TOTALS, honorary_kernel
 
 
 def play(sim) -> None:
@@ -32,5 +32,6 @@ def _honorary_payments(sim) -> np.ndarray:
     if budget == 0 or total_weight == 0:
         return np.zeros(len(sim.totals.level_counts), dtype=np.int64)
     value_scaled, scale = unit_value_scaled(budget, total_weight)
-    return np.array([int(weight) * value_scaled // scale if count else 0
-                     for weight, count in zip(rules.level_honorary_weight_ppm, sim.totals.level_counts)], dtype=np.int64)
+    weights_and_counts = zip(rules.level_honorary_weight_ppm, sim.totals.level_counts)
+    return np.array([int(weight) * value_scaled // scale if count else 0 for weight, count in weights_and_counts],
+                    dtype=np.int64)

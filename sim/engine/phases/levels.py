@@ -2,11 +2,11 @@
 
 import numpy as np
 
+from sim.core.units import STATUS_ACTIVE
+from sim.engine.phases.common import chunk_totals
 from sim.kernels import levels as level_columns
 from sim.kernels.levels import levels_kernel
 from sim.scenario.compiled import level_count
-from sim.core.units import STATUS_ACTIVE
-from sim.engine.phases.common import chunk_totals
 
 
 def play(sim) -> None:

@@ -2,9 +2,9 @@
 docs/MODEL.md."""
 
 
-from sim.engine import merchants as merchant_rules
 from sim.core import rng
 from sim.core.accounts import Account
+from sim.engine import merchants as merchant_rules
 
 
 def play(sim) -> None:
@@ -13,7 +13,8 @@ def play(sim) -> None:
     rules, ledger = sim.rules, sim.ledger
     merchant_rules.remember_sales(sim.merchants, rules, sim.totals.merchant_sales_today)
     left = merchant_rules.leave_for_low_sales(sim.merchants, rules, sim.day)
-    sim.totals.merchants_unpaid_days = sim.totals.merchants_unpaid_days + 1 if ledger.balance(Account.MERCHANTS_PAYABLE) > 0 else 0
+    owing = ledger.balance(Account.MERCHANTS_PAYABLE) > 0
+    sim.totals.merchants_unpaid_days = sim.totals.merchants_unpaid_days + 1 if owing else 0
     if sim.totals.merchants_unpaid_days >= rules.unpaid_patience_days:
         left += merchant_rules.leave_by_draw(sim.merchants, rules, rules.unpaid_exit_probability_per_day,
                                              sim.day, rng.STREAM_MERCHANT_EXIT)

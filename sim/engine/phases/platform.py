@@ -1,11 +1,11 @@
 """Operating costs, then insolvency and collapse. See docs/MODEL.md."""
 
 
-from sim.kernels import withdrawals as withdrawal_columns
-from sim.kernels.withdrawals import pending_kernel
 from sim.core.accounts import Account
 from sim.core.units import NO_DAY, PPM
 from sim.engine.phases.common import chunk_totals
+from sim.kernels import withdrawals as withdrawal_columns
+from sim.kernels.withdrawals import pending_kernel
 
 
 def play(sim) -> None:

@@ -5,13 +5,13 @@ import numba
 import numpy as np
 
 from sim.behaviour.merchant_supply import supply_factor
-from sim.engine import merchants as merchant_rules
 from sim.core import rng
+from sim.core.accounts import Account
+from sim.engine import merchants as merchant_rules
+from sim.engine.phases.common import chunk_totals, day_key, listed_by_chunk, scratch
 from sim.kernels import purchases as purchase_columns
 from sim.kernels.purchases import purchase_kernel
-from sim.core.accounts import Account
 from sim.scenario.compiled import level_count
-from sim.engine.phases.common import chunk_totals, day_key, listed_by_chunk, scratch
 
 
 def purchase_keys(sim) -> np.ndarray:
@@ -36,7 +36,8 @@ def play(sim) -> None:
         members.level_recheck, members.rights, members.queue_position, purchase_keys(sim), buy_probability,
         rules.price_table, rules.gift_probability, rules.gift_cdf, rules.tier_price_cents,
         rules.tier_multiple_ppm, rules.tier_contribution_ppm, rules.tier_level, rules.level_contribution_ppm,
-        rules.level_min_goods_cents, rules.repurchase_max_ppm, rules.contribution_unit_price_cents, merchant_ids, merchant_cdf,
+        rules.level_min_goods_cents, rules.repurchase_max_ppm, rules.contribution_unit_price_cents, merchant_ids,
+        merchant_cdf,
         merchant_guide, merchants.concession_ppm, rules.pool_share_ppm, rules.honorary_share_ppm,
         rules.right_price_cents if rules.release_rule == "linear" else 0, rules.release_rule == "queue",
         merchant_sales, scratch(sim), level_moves, totals,
@@ -49,10 +50,12 @@ def play(sim) -> None:
     sales = int(day[purchase_columns.SALES])
     concession = int(day[purchase_columns.CONCESSION])
     ledger.post(Account.OUTSIDE_WORLD, Account.PLATFORM_MARGIN, day[purchase_columns.NEW_MONEY], "purchase_new_money")
-    ledger.post(Account.MEMBER_BALANCES, Account.PLATFORM_MARGIN, day[purchase_columns.REPURCHASED], "purchase_from_balance")
+    ledger.post(Account.MEMBER_BALANCES, Account.PLATFORM_MARGIN, day[purchase_columns.REPURCHASED],
+                "purchase_from_balance")
     ledger.post(Account.PLATFORM_MARGIN, Account.MERCHANTS_PAYABLE, sales - concession, "merchant_share")
     ledger.post(Account.PLATFORM_MARGIN, Account.DIVIDEND_POOL, day[purchase_columns.POOL_INFLOW], "pool_inflow")
-    ledger.post(Account.PLATFORM_MARGIN, Account.HONORARY_POOL, day[purchase_columns.HONORARY_INFLOW], "honorary_inflow")
+    ledger.post(Account.PLATFORM_MARGIN, Account.HONORARY_POOL, day[purchase_columns.HONORARY_INFLOW],
+                "honorary_inflow")
     merchant_paid = min(ledger.balance(Account.MERCHANTS_PAYABLE), ledger.platform_cash())
     ledger.post(Account.MERCHANTS_PAYABLE, Account.MERCHANTS, merchant_paid, "merchant_payment")
 

@@ -1,11 +1,11 @@
 """Referral credits: today's purchases credit the buyers' uplines. See docs/MODEL.md."""
 
 
-from sim.kernels import referrals as referral_columns
-from sim.kernels.referrals import credit_uplines_kernel
 from sim.core.accounts import Account
 from sim.engine.phases.common import chunk_totals
 from sim.engine.phases.purchases import purchase_keys
+from sim.kernels import referrals as referral_columns
+from sim.kernels.referrals import credit_uplines_kernel
 
 
 def play(sim) -> None:
@@ -16,7 +16,8 @@ def play(sim) -> None:
     if rules.referral_generations > 0:
         totals = chunk_totals(referral_columns.N_UPLINE_TOTALS, referral_columns.UPLINE_PARTS)
         credit_uplines_kernel(
-            members.count, sim.totals.buyers_today, members.status, members.level, members.level_recheck, members.referrer,
+            members.count, sim.totals.buyers_today, members.status, members.level, members.level_recheck,
+            members.referrer,
             members.contribution_milli, members.balance_cents, members.goods_cents, members.team_sales_cents,
             purchase_keys(sim), rules.price_table, rules.gift_probability, rules.gift_cdf,
             rules.tier_price_cents, rules.tier_contribution_ppm, rules.level_contribution_ppm,

@@ -2,11 +2,11 @@
 
 import numpy as np
 
-from sim.kernels import release as release_columns
-from sim.kernels.release import fixed_rate_kernel, linear_kernel, queue_kernel, release_split_kernel
 from sim.core.accounts import Account
 from sim.core.units import MILLI_UNITS_PER_UNIT, PPM, QUEUE_PENDING
 from sim.engine.phases.common import chunk_totals, unit_value_scaled
+from sim.kernels import release as release_columns
+from sim.kernels.release import fixed_rate_kernel, linear_kernel, queue_kernel, release_split_kernel
 
 
 def _release_pool_or_emission(sim, budget_cents: int, totals: np.ndarray) -> float:

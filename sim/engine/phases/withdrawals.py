@@ -2,13 +2,13 @@
 
 import numpy as np
 
-from sim.core import rng
 from sim.behaviour import sentiment
-from sim.kernels import withdrawals as withdrawal_columns
-from sim.kernels.withdrawals import pay_all_kernel, pay_fifo_kernel, pay_pro_rata_kernel, request_kernel
+from sim.core import rng
 from sim.core.accounts import Account
 from sim.core.units import UNIT_VALUE_SCALE
 from sim.engine.phases.common import chunk_totals, day_key, scratch
+from sim.kernels import withdrawals as withdrawal_columns
+from sim.kernels.withdrawals import pay_all_kernel, pay_fifo_kernel, pay_pro_rata_kernel, request_kernel
 
 
 def pay_queue(sim) -> None:
