@@ -30,6 +30,7 @@ test-deps: $(STAMP)
 	PY=$(BIN)/python bash tools/fetch_solara_cdn.sh
 
 test: $(STAMP) test-deps
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

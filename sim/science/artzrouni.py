@@ -1,5 +1,5 @@
 """Artzrouni's model of a Ponzi scheme (M. Artzrouni, "The mathematics of Ponzi schemes",
-Mathematical Social Sciences 58 (2009) 190–201), as MODEL.md states it, and its
+Mathematical Social Sciences 58 (2009) 190–201), as docs/MODEL.md §22.5 states it, and its
 counterpart in the engine.
 
 Investors deposit s(t) per year (money units per year). Their *promised account* earns
@@ -9,7 +9,7 @@ rate rn on what it holds:
     P' = (rp − rw)·P + s(t),  P(0) = K          (promised account)
     S' = rn·S + s(t) − rw·P,  S(0) = K          (the fund; W(t) = rw·P(t))
 
-which is MODEL.md's W(t) = rw·[K·e^((rp−rw)t) + ∫₀ᵗ s(u)·e^((rp−rw)(t−u)) du]. Time is in
+which is docs/MODEL.md §22.5's W(t) = rw·[K·e^((rp−rw)t) + ∫₀ᵗ s(u)·e^((rp−rw)(t−u)) du]. Time is in
 years. ``solve`` integrates it with scipy's ``solve_ivp`` and finds when the fund is empty.
 
 **The engine's counterpart** (`scenarios/validation/artzrouni_no_deposits.toml`): members
@@ -103,7 +103,7 @@ def solve(model: PonziModel, years: float, points: int = 1001) -> FundPath:
 
 
 def collapse_years_without_deposits(model: PonziModel) -> float | None:
-    """With s = 0 the fund is empty at t* = ln[(rp − rn)/rw] / (rp − rn − rw) (MODEL.md);
+    """With s = 0 the fund is empty at t* = ln[(rp − rn)/rw] / (rp − rn − rw) (docs/MODEL.md §22.5);
     never when rn ≥ rp."""
     excess = model.promised_rate - model.nominal_rate
     if excess <= 0:

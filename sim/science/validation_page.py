@@ -8,7 +8,7 @@ is checked, its source, what the source says, what was obtained, the accepted ra
 the series its figure draws. The tests in tests/science call the same functions, some at
 smaller populations; ``write_page`` calls them at full size.
 
-Days in the closed forms are counted from 1, as MODEL.md counts them (engine day d is day
+Days in the closed forms are counted from 1, as docs/MODEL.md §22 counts them (engine day d is day
 d + 1); continuous times are days (or years) elapsed.
 """
 
@@ -206,7 +206,7 @@ def parting_section(path: Path = VALIDATION_SCENARIOS / "fixed_rate_contagion.to
 
 
 ARTZROUNI = PonziModel(initial_deposit=1.0, promised_rate=0.10, nominal_rate=0.03, withdrawal_rate=0.05)
-"""Artzrouni's example (MODEL.md): K = 1, rp = 0.10, rn = 0.03, rw = 0.05 per year."""
+"""Artzrouni's example (docs/MODEL.md §22.5): K = 1, rp = 0.10, rn = 0.03, rw = 0.05 per year."""
 ARTZROUNI_IN_THE_ENGINE = PonziModel(initial_deposit=1.0, promised_rate=0.10, nominal_rate=0.03, withdrawal_rate=0.10)
 """What scenarios/validation/artzrouni_no_deposits.toml plays: rw = 0.10 > rp − rn, a
 promised account that shrinks, which the engine can express."""
@@ -223,7 +223,7 @@ def _deposits(s0: float, ri: float) -> PonziModel:
 
 def artzrouni_ode_checks() -> list[Check]:
     """Artzrouni's results on his ODE (sim/artzrouni.py)."""
-    source = "Artzrouni (2009); MODEL.md"
+    source = "Artzrouni (2009); docs/MODEL.md §22.5"
     rp, rw, rn = ARTZROUNI.promised_rate, ARTZROUNI.withdrawal_rate, ARTZROUNI.nominal_rate
     no_deposits = artzrouni.solve(ARTZROUNI, 40.0)
     refilling = artzrouni.solve(_deposits(0.001, 0.15), 100.0).empty_intervals()
@@ -295,12 +295,12 @@ def artzrouni_section(path: Path = VALIDATION_SCENARIOS / "artzrouni_no_deposits
                               "deposits 0.001·e^(0.15t)": artzrouni.solve(_deposits(0.001, 0.15), 60.0)}})
 
 
-# --- 3. closed forms of MODEL.md -------------------------------------------------------
+# --- 3. closed forms of docs/MODEL.md §22 ----------------------------------------------------
 
 
 def fixed_rate_payout_day(income_share: float, promise_share: float, rate_per_day: float) -> float:
     """Days t at which the cumulative payout of rule C overtakes the income with flat sales,
-    continuous time: f·t = L·(t − (1 − e^(−ρt))/ρ) (MODEL.md)."""
+    continuous time: f·t = L·(t − (1 − e^(−ρt))/ρ) (docs/MODEL.md §22.3)."""
 
     def surplus(t):
         return income_share * t - promise_share * (t + math.expm1(-rate_per_day * t) / rate_per_day)
@@ -309,7 +309,7 @@ def fixed_rate_payout_day(income_share: float, promise_share: float, rate_per_da
 
 
 def growth_threshold_per_day(income_share: float, promise_share: float, rate_per_day: float) -> float:
-    """Sales growth rule C needs to stay solvent: ρ(L − f)/f (MODEL.md)."""
+    """Sales growth rule C needs to stay solvent: ρ(L − f)/f (docs/MODEL.md §22.3)."""
     return rate_per_day * (promise_share - income_share) / income_share
 
 
@@ -343,7 +343,7 @@ def pool_bound_checks(members: int = 5_000, days: int = 200, cases=((0.1, 3.0), 
                      settings={"release.dividend_pool_share_of_sales": pool_share, "rewards.energy_multiple": multiple})
         bound = pool_share / multiple
         checks.append(Check(f"rule A, α = {pool_share:g}, m = {multiple:g}: promises honoured",
-                            "MODEL.md (α/m)", f"≤ α/m = {bound:.3%}", bound,
+                            "docs/MODEL.md §22.1 (α/m)", f"≤ α/m = {bound:.3%}", bound,
                             result.summary["promises_honoured_share"], 0.99 * bound, bound, "%"))
     return checks
 
@@ -361,9 +361,9 @@ def queue_checks(cases=((1.0, 2.0), (0.5, 2.0), (1.0, 3.0))) -> list[Check]:
         share = pool_share / multiple
         label = f"rule F, p = {pool_share:g}, N = {multiple:g}"
         checks += [
-            Check(f"{label}: share of promises paid", "MODEL.md (p/N)", f"p/N = {share:.3%}", share,
+            Check(f"{label}: share of promises paid", "docs/MODEL.md §22.2 (p/N)", f"p/N = {share:.3%}", share,
                   result.summary["promises_honoured_share"], share - 1e-6, share, "%"),
-            Check(f"{label}: share of entrants paid in full", "MODEL.md (about p/N)", f"about {share:.3%}", share,
+            Check(f"{label}: share of entrants paid in full", "docs/MODEL.md §22.2 (about p/N)", f"about {share:.3%}", share,
                   exits / entrants, share * (1 - QUEUE_SHARE_TOLERANCE), share * (1 + QUEUE_SHARE_TOLERANCE), "%"),
         ]
     return checks
@@ -377,7 +377,7 @@ def fixed_rate_section() -> Section:
     continuous = fixed_rate_payout_day(income, promise, rate)
     threshold = growth_threshold_per_day(income, promise, rate)
     ratios, checks = {}, [
-        Check("rule C, flat sales: first day the cumulative payout exceeds the income", "MODEL.md",
+        Check("rule C, flat sales: first day the cumulative payout exceeds the income", "docs/MODEL.md §22.3",
               f"{continuous:.1f} (continuous); 608–611 (daily steps)", continuous,
               cumulative_overtaking_day(flat), 608, 611, "day"),
     ]
@@ -392,11 +392,11 @@ def fixed_rate_section() -> Section:
         name = f"rule C, sales growing at {factor:g} × ρ(L − f)/f = {growth:.4%}/day"
         if math.isinf(expected):
             limit = rate * promise / (income * (growth + rate))
-            checks.append(Check(f"{name}: largest daily payout / income", "MODEL.md",
+            checks.append(Check(f"{name}: largest daily payout / income", "docs/MODEL.md §22.3",
                                 f"below 1 (tends to ρL/(f(g + ρ)) = {limit:.3f})", limit, float(ratio.max()),
                                 0.0, 1.0))
         else:
-            checks.append(Check(f"{name}: first day the daily payout exceeds the income", "MODEL.md",
+            checks.append(Check(f"{name}: first day the daily payout exceeds the income", "docs/MODEL.md §22.3",
                                 f"{expected:.1f} (continuous)", expected, first_day(ratio > 1) + 1,
                                 expected * (1 - GROWTH_DAY_TOLERANCE), expected * (1 + GROWTH_DAY_TOLERANCE), "day"))
     text = (f"`fixed_rate_flat.toml` and `fixed_rate_growth.toml`: f = {income:.0%}, L = {promise:.0%}, "
@@ -412,7 +412,7 @@ def linear_section() -> Section:
     payment = scenario.release.right_payment_cents_per_day
     income = scenario.release.right_price_cents * share_to_ppm(scenario.merchants.concession_share) // PPM
     expected = 2 * income // payment  # t(t+1)/2·r > income·t from t = 2·income/r on
-    check = Check("rule D, flat sales: first day the cumulative payout exceeds the income", "MODEL.md",
+    check = Check("rule D, flat sales: first day the cumulative payout exceeds the income", "docs/MODEL.md §22.4",
                   f"day {expected} (day {expected + 2} if rights paid from the next day)", expected,
                   cumulative_overtaking_day(daily), expected, expected, "day")
     text = (f"`linear_flat.toml`: rights of {scenario.release.right_price_cents // 100} paying "
@@ -422,7 +422,7 @@ def linear_section() -> Section:
 
 
 def closed_forms_section() -> Section:
-    """Rules A and F (the bounds of MODEL.md)."""
+    """Rules A and F (the bounds of docs/MODEL.md §22.1–22.2)."""
     text = ("`pool_bound.toml` (the baseline with baskets of exactly 100) and `queue_entries_stop.toml` (entries "
             "for 100 days, then none; the table's cases change p and N).")
     return Section("Rules A and F: pool and queue", text, pool_bound_checks() + queue_checks())

@@ -1,6 +1,5 @@
 """New members join by Bass diffusion, each with a referrer; merchants join with the platform's
-growth. See docs/MODEL.md."""
-
+growth. See docs/MODEL.md §5."""
 
 from sim.behaviour import sentiment
 from sim.behaviour.diffusion import bass_arrivals
@@ -11,9 +10,14 @@ from sim.engine.phases.common import chunk_totals, day_key
 from sim.kernels import referrals as referral_columns
 from sim.kernels.referrals import assign_referrers_kernel
 
+WRITES = (
+    "arrivals", "attractiveness", "merchants_joined", "referred",
+)
+"""The daily columns this phase starts (``sim.today``)."""
+
 
 def play(sim) -> None:
-    """new members join (Bass diffusion × attractiveness), each with a referrer;
+    """New members join (Bass diffusion × attractiveness), each with a referrer;
     merchants join with the platform's growth."""
     rules, members = sim.rules, sim.members
     appeal = sentiment.attractiveness(sim.mood, rules)

@@ -1,5 +1,4 @@
-"""Members leave and ask for their whole balance. See docs/MODEL.md."""
-
+"""Members leave and ask for their whole balance. See docs/MODEL.md §12."""
 
 from sim.behaviour import sentiment
 from sim.core import rng
@@ -9,9 +8,12 @@ from sim.kernels import churn as churn_columns
 from sim.kernels.churn import churn_kernel
 from sim.scenario.compiled import level_count
 
+WRITES = ("churned", "churn_probability")  # leavers' payments add to withdrawn_cents and withdrawal_fees_cents
+"""The daily columns this phase starts (``sim.today``)."""
+
 
 def play(sim) -> None:
-    """members leave (more when the yield falls and withdrawals fail); each leaver
+    """Members leave (more when the yield falls and withdrawals fail); each leaver
     asks for the whole balance, paid if cash allows."""
     rules, members = sim.rules, sim.members
     probability = sentiment.churn_probability(sim.mood, rules)

@@ -1,15 +1,17 @@
 """Scheduled changes take effect: the day's events recompile the rules and may send merchants
-away. See docs/MODEL.md."""
-
+away. See docs/MODEL.md §4."""
 
 from sim.core import rng
 from sim.engine import merchants as merchant_rules
 from sim.scenario.compiled import compile_rules
 from sim.scenario.loading import scenario_on_day
 
+WRITES = ("merchants_left",)
+"""The daily columns this phase starts (``sim.today``)."""
+
 
 def play(sim) -> None:
-    """scheduled changes take effect (parameter changes, merchant exoduses)."""
+    """Scheduled changes take effect (parameter changes, merchant exoduses)."""
     todays = [event for event in sim.scenario.events if event.day == sim.day]
     if todays:
         sim.rules = compile_rules(scenario_on_day(sim.scenario, sim.day))

@@ -1,4 +1,4 @@
-"""The honorary pool's daily share, split by level weight. See docs/MODEL.md."""
+"""The honorary pool's daily share, split by level weight. See docs/MODEL.md §10."""
 
 import numpy as np
 
@@ -7,9 +7,12 @@ from sim.core.units import PPM
 from sim.engine.phases.common import chunk_totals, unit_value_scaled
 from sim.kernels.honorary import N_HONORARY_TOTALS, honorary_kernel
 
+WRITES = ("honorary_paid_cents",)
+"""The daily columns this phase starts (``sim.today``)."""
+
 
 def play(sim) -> None:
-    """the honorary pool's daily share is split among members at level ≥ 1 by
+    """The honorary pool's daily share is split among members at level ≥ 1 by
     level weight."""
     members, ledger = sim.members, sim.ledger
     payment_by_level = _honorary_payments(sim)

@@ -1,4 +1,4 @@
-"""Level upgrades of the members due for a check. See docs/MODEL.md."""
+"""Level upgrades of the members due for a check. See docs/MODEL.md §8."""
 
 import numpy as np
 
@@ -8,9 +8,12 @@ from sim.kernels import levels as level_columns
 from sim.kernels.levels import levels_kernel
 from sim.scenario.compiled import level_count
 
+WRITES = ("level_upgrades", "members_with_level")
+"""The daily columns this phase starts (``sim.today``)."""
+
 
 def play(sim) -> None:
-    """identity upgrades of the members due for a check, which keep the count of
+    """Identity upgrades of the members due for a check, which keep the count of
     active members per level (used by the honorary pool) up to date."""
     rules, members = sim.rules, sim.members
     upgrades = 0

@@ -1,14 +1,15 @@
-"""Merchants remember their sales and leave when sales fall or payment is late. See
-docs/MODEL.md."""
-
+"""Merchants remember their sales and leave when sales fall or payment is late. See docs/MODEL.md §13."""
 
 from sim.core import rng
 from sim.core.accounts import Account
 from sim.engine import merchants as merchant_rules
 
+WRITES = ()  # it adds the day's leavers to merchants_left (started by events)
+"""The daily columns this phase starts (``sim.today``)."""
+
 
 def play(sim) -> None:
-    """merchants remember their sales and leave when sales fall too low or when the
+    """Merchants remember their sales and leave when sales fall too low or when the
     platform has owed them money for too long."""
     rules, ledger = sim.rules, sim.ledger
     merchant_rules.remember_sales(sim.merchants, rules, sim.totals.merchant_sales_today)

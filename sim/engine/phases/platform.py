@@ -1,5 +1,4 @@
-"""Operating costs, then insolvency and collapse. See docs/MODEL.md."""
-
+"""Operating costs, then insolvency and collapse. See docs/MODEL.md §14."""
 
 from sim.core.accounts import Account
 from sim.core.units import NO_DAY, PPM
@@ -7,9 +6,14 @@ from sim.engine.phases.common import chunk_totals
 from sim.kernels import withdrawals as withdrawal_columns
 from sim.kernels.withdrawals import pending_kernel
 
+WRITES = (
+    "operating_costs_cents", "failed_withdrawals", "insolvent",
+)
+"""The daily columns this phase starts (``sim.today``)."""
+
 
 def play(sim) -> None:
-    """operating costs, then insolvency (a request unpaid for K days) and collapse."""
+    """Operating costs, then insolvency (a request unpaid for K days) and collapse."""
     rules, members, ledger = sim.rules, sim.members, sim.ledger
     costs = rules.fixed_cost_cents_per_day + sim.today["sales_cents"] * rules.variable_cost_ppm // PPM
     costs_paid = min(costs, ledger.platform_cash())

@@ -1,5 +1,5 @@
 """Purchases: ordinary or gift package, the merchant/platform split, the pool inflows, and the
-accrual of energy and contribution. See docs/MODEL.md."""
+accrual of energy and contribution. See docs/MODEL.md §6."""
 
 import numba
 import numpy as np
@@ -13,6 +13,12 @@ from sim.kernels import purchases as purchase_columns
 from sim.kernels.purchases import purchase_kernel
 from sim.scenario.compiled import level_count
 
+WRITES = (
+    "purchases", "gift_purchases", "sales_cents", "gift_sales_cents", "new_money_cents", "repurchased_cents",
+    "concession_cents", "merchant_paid_cents", "pool_inflow_cents", "honorary_inflow_cents", "energy_granted_cents",
+)
+"""The daily columns this phase starts (``sim.today``)."""
+
 
 def purchase_keys(sim) -> np.ndarray:
     """The day's keys of the purchase, basket, gift and merchant streams, in the kernels' order."""
@@ -21,7 +27,7 @@ def purchase_keys(sim) -> np.ndarray:
 
 
 def play(sim) -> None:
-    """purchases (ordinary or gift package), the merchant/platform split, the
+    """Purchases (ordinary or gift package), the merchant/platform split, the
     pool inflows, and the accrual of energy and contribution."""
     rules, members, merchants, ledger = sim.rules, sim.members, sim.merchants, sim.ledger
     merchant_ids, merchant_cdf, merchant_guide = merchant_rules.selection(merchants, rules)

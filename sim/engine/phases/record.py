@@ -1,10 +1,16 @@
-"""The day is remembered: mood, the ledger's daily flows and the row of daily metrics. See
-docs/MODEL.md."""
-
+"""The day is remembered: mood, the ledger's daily flows and the row of daily metrics. See docs/MODEL.md §15, §17."""
 
 from sim.behaviour import sentiment
 from sim.core.accounts import Account
 from sim.engine.daily_record import daily_row
+
+WRITES = (
+    "day", "members_total", "members_active", "members_in_dividend", "merchants_active", "pool_balance_cents",
+    "honorary_pool_balance_cents", "withdrawals_unpaid_cents", "platform_cash_cents", "platform_own_funds_cents",
+    "hard_liabilities_cents", "contingent_liabilities_cents", "coverage_ratio", "coverage_ratio_all",
+    "yield_per_day", "unpaid_share",
+)
+"""The daily columns this phase starts (``sim.today``)."""
 
 
 def play(sim) -> None:

@@ -1,5 +1,4 @@
-"""Referral credits: today's purchases credit the buyers' uplines. See docs/MODEL.md."""
-
+"""Referral credits: today's purchases credit the buyers' uplines. See docs/MODEL.md §7."""
 
 from sim.core.accounts import Account
 from sim.engine.phases.common import chunk_totals
@@ -7,9 +6,12 @@ from sim.engine.phases.purchases import purchase_keys
 from sim.kernels import referrals as referral_columns
 from sim.kernels.referrals import credit_uplines_kernel
 
+WRITES = ("referral_contribution_milli", "referral_rewards_cents")
+"""The daily columns this phase starts (``sim.today``)."""
+
 
 def play(sim) -> None:
-    """today's purchases credit the buyers' uplines (team sales, referral
+    """Today's purchases credit the buyers' uplines (team sales, referral
     contribution, cash rewards paid from the platform's margin)."""
     rules, members = sim.rules, sim.members
     credited = rewards = 0

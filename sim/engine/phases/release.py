@@ -1,4 +1,4 @@
-"""The day's dividends by the scenario's release rule. See docs/MODEL.md."""
+"""The day's dividends by the scenario's release rule. See docs/MODEL.md §9."""
 
 import numpy as np
 
@@ -7,6 +7,11 @@ from sim.core.units import MILLI_UNITS_PER_UNIT, PPM, QUEUE_PENDING
 from sim.engine.phases.common import chunk_totals, unit_value_scaled
 from sim.kernels import release as release_columns
 from sim.kernels.release import fixed_rate_kernel, linear_kernel, queue_kernel, release_split_kernel
+
+WRITES = (
+    "released_cents", "platform_top_up_cents", "exits", "unit_value",
+)
+"""The daily columns this phase starts (``sim.today``)."""
 
 
 def _release_pool_or_emission(sim, budget_cents: int, totals: np.ndarray) -> float:
@@ -35,7 +40,7 @@ def _release_queue(sim, totals: np.ndarray) -> None:
 
 
 def play(sim) -> None:
-    """the day's dividends by the scenario's release rule. Rules A (`pool`) and F
+    """The day's dividends by the scenario's release rule. Rules A (`pool`) and F
     (`queue`) pay only what the pool holds; B, C and D pay what they promise, the pool first
     and the platform's own money the rest."""
     rules, members, ledger = sim.rules, sim.members, sim.ledger

@@ -1,4 +1,4 @@
-"""Withdrawal requests, and paying the queue of requests. See docs/MODEL.md."""
+"""Withdrawal requests, and paying the queue of requests. See docs/MODEL.md §11."""
 
 import numpy as np
 
@@ -9,6 +9,12 @@ from sim.core.units import UNIT_VALUE_SCALE
 from sim.engine.phases.common import chunk_totals, day_key, scratch
 from sim.kernels import withdrawals as withdrawal_columns
 from sim.kernels.withdrawals import pay_all_kernel, pay_fifo_kernel, pay_pro_rata_kernel, request_kernel
+
+WRITES = (
+    "withdrawal_probability", "withdrawal_requests", "withdrawal_requested_cents", "withdrawn_cents",
+    "withdrawal_fees_cents",
+)
+"""The daily columns this phase starts (``sim.today``)."""
 
 
 def pay_queue(sim) -> None:
@@ -58,7 +64,7 @@ def can_pay_now(sim) -> bool:
 
 
 def play(sim) -> None:
-    """members ask to withdraw part of their balance (more often during a bank
+    """Members ask to withdraw part of their balance (more often during a bank
     run); the queue is paid."""
     rules, members = sim.rules, sim.members
     probability = sentiment.withdrawal_probability(sim.mood, rules)
