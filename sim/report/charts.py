@@ -59,7 +59,7 @@ def new_figure(title: str, rows: int) -> tuple[Figure, list]:
     """A figure of ``rows`` stacked panels sharing the day axis."""
     figure = Figure(figsize=(10, 2.6 + 2.4 * rows), layout="constrained")
     axes = list(np.atleast_1d(figure.subplots(rows, 1, sharex=True)))
-    figure.suptitle(title, fontsize=14, fontweight="bold")
+    figure.suptitle(title, fontsize=14, fontweight="bold", parse_math=False)  # a scenario name, as typed
     for ax in axes:
         ax.grid(True, alpha=0.3)
     axes[-1].set_xlabel("day of the simulation")
@@ -184,7 +184,8 @@ def cohort_chart(result: RunResult, cohort_days: int = COHORT_DAYS) -> Figure:
     cohorts = cohort_outcomes(result.members, cohort_days)
     figure = Figure(figsize=(10, 7.4), layout="constrained")
     axes = list(figure.subplots(2, 1, sharex=True))
-    figure.suptitle(f"Member outcomes by join cohort — {result.scenario.name}", fontsize=14, fontweight="bold")
+    figure.suptitle(f"Member outcomes by join cohort — {result.scenario.name}", fontsize=14, fontweight="bold",
+                    parse_math=False)
     positions = np.arange(len(cohorts))
     roomy = len(cohorts) <= ROOMY_COHORTS
     bars = axes[0].bar(positions, cohorts["share_losing"], color="tab:red", alpha=0.8)
@@ -244,7 +245,7 @@ def stress_chart(table: pd.DataFrame, parameter: str) -> Figure:
     values = table[parameter]
     figure = Figure(figsize=(10, 9.8), layout="constrained")
     axes = list(figure.subplots(3, 1, sharex=True))
-    figure.suptitle(f"Stress test: {parameter}", fontsize=14, fontweight="bold")
+    figure.suptitle(f"Stress test: {parameter}", fontsize=14, fontweight="bold", parse_math=False)
     axes[0].plot(values, table["promises_honoured"], marker="s", label="promises honoured (end)")
     axes[0].plot(values, table["new_money_dependency"], marker="o", label="new-money dependency (end)")
     share_panel(axes[0], "How much of the promise is paid, and how much of the payouts new money funds", "share",

@@ -56,11 +56,12 @@ class PageWriter:
             self.new_page()
 
     def put(self, x_in: float, lines: list[str], size_pt: float, **style) -> None:
-        """Write ``lines`` at ``x_in`` from the current height (no cursor move)."""
+        """Write ``lines`` at ``x_in`` from the current height (no cursor move), as typed: a
+        scenario's description may hold dollar signs, which must not start mathtext."""
         page = self.pages[-1]
         for index, line in enumerate(lines):
             page.text(x_in / PAGE_WIDTH_IN, (self.y_in - index * line_height_in(size_pt)) / PAGE_HEIGHT_IN,
-                      line, fontsize=size_pt, va="top", ha="left", **style)
+                      line, fontsize=size_pt, va="top", ha="left", parse_math=False, **style)
 
     def paragraph(self, text: str, size_pt: float = BODY_PT, gap_in: float = 0.08, **style) -> None:
         """A wrapped paragraph across the page."""
