@@ -5,17 +5,17 @@ import numpy as np
 from numba import get_thread_id, njit, prange
 
 from sim.core.rng import threshold53, uniform
-from sim.core.units import MILLI_UNITS_PER_UNIT, PPM, QUEUE_PENDING
+from sim.core.units import QUEUE_PENDING
 from sim.kernels.chunks import chunk_bounds, list_drawn
 from sim.kernels.intrinsics import PREFETCH_AHEAD, prefetch
 from sim.kernels.levels import lowest_above
+from sim.kernels.money_rules import purchase_contribution, rights_bought, share_of
 
 # indices of the day's keys
 KEY_BUY = 0
 KEY_BASKET = 1
 KEY_GIFT = 2
 KEY_MERCHANT = 3
-N_KEYS = 4
 
 # columns of ``totals``
 PURCHASES = 0
@@ -82,15 +82,6 @@ def guide_table(ids, cdf, bins_per_entry):
     return guide
 
 
-@njit(cache=True, inline="always")
-def purchase_contribution(price, tier, level, unit_price_cents, tier_contribution_ppm, level_contribution_ppm):
-    """Contribution (milli-units) a purchase earns: price / unit price, times the tier's
-    weight, times the buyer's level multiplier, each step floored."""
-    units = price * MILLI_UNITS_PER_UNIT // unit_price_cents
-    units = units * tier_contribution_ppm[tier] // PPM
-    return units * level_contribution_ppm[level] // PPM
-
-
 @njit(parallel=True, cache=True)
 def purchase_kernel(
     n, status, balance, energy, contribution, new_money, goods, level, level_recheck, rights, queue_position,
@@ -135,7 +126,7 @@ def purchase_kernel(
                 prefetch(energy, ahead)
                 prefetch(contribution, ahead)
             price, tier = draw_basket(i, keys, price_table, gift_probability, gift_cdf, tier_price)
-            from_balance = min(balance[i], price * repurchase_max_ppm // PPM)
+            from_balance = min(balance[i], share_of(price, repurchase_max_ppm))
             balance[i] -= from_balance
             new_money[i] += price - from_balance
             goods[i] += price
@@ -145,7 +136,7 @@ def purchase_kernel(
                 level[i] = tier_level[tier]
             if goods[i] >= reach_goods[level[i]]:
                 level_recheck[i] = 1
-            energy_added = price * tier_multiple_ppm[tier] // PPM
+            energy_added = share_of(price, tier_multiple_ppm[tier])
             units = purchase_contribution(price, tier, level[i], unit_price_cents,
                                           tier_contribution_ppm, level_contribution_ppm)
             if mark_queue_entries and energy[i] == 0 and energy_added > 0:
@@ -155,15 +146,15 @@ def purchase_kernel(
             energy[i] += energy_added
             contribution[i] += units
             if right_price_cents > 0:
-                rights[i] += price // right_price_cents
+                rights[i] += rights_bought(price, right_price_cents)
             merchant = pick_from_cdf(merchant_ids, merchant_cdf, merchant_guide, uniform(keys[KEY_MERCHANT], i))
             merchant_sales[get_thread_id(), merchant] += price
             day[SALES] += price
             day[NEW_MONEY] += price - from_balance
             day[REPURCHASED] += from_balance
-            day[CONCESSION] += price * merchant_concession_ppm[merchant] // PPM
-            day[POOL_INFLOW] += price * pool_share_ppm // PPM
-            day[HONORARY_INFLOW] += price * honorary_share_ppm // PPM
+            day[CONCESSION] += share_of(price, merchant_concession_ppm[merchant])
+            day[POOL_INFLOW] += share_of(price, pool_share_ppm)
+            day[HONORARY_INFLOW] += share_of(price, honorary_share_ppm)
             day[ENERGY_GRANTED] += energy_added
             day[CONTRIBUTION_ADDED] += units
             if tier > 0:

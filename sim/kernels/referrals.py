@@ -7,12 +7,13 @@ import numpy as np
 from numba import njit, prange
 
 from sim.core.rng import uniform
-from sim.core.units import PPM, STATUS_ACTIVE
+from sim.core.units import STATUS_ACTIVE
 from sim.kernels import N_CHUNKS
 from sim.kernels.chunks import chunk_bounds
 from sim.kernels.intrinsics import PREFETCH_AHEAD, prefetch
 from sim.kernels.levels import lowest_above
-from sim.kernels.purchases import draw_basket, purchase_contribution
+from sim.kernels.money_rules import purchase_contribution, share_of
+from sim.kernels.purchases import draw_basket
 
 NO_REFERRER = -1
 
@@ -160,11 +161,11 @@ def credit_uplines_kernel(
                 if team_sales[upline] >= reach_team[level[upline]] and goods[upline] >= reach_goods[level[upline]]:
                     level_recheck[upline] = 1
                 if generation < level_generations[level[upline]]:
-                    added = units[slot] * referral_contribution_ppm[generation] // PPM
+                    added = share_of(units[slot], referral_contribution_ppm[generation])
                     if contribution[upline] == 0 and added > 0:
                         entries += 1
                     contribution[upline] += added
-                    reward = price * referral_cash_ppm[generation] // PPM
+                    reward = share_of(price, referral_cash_ppm[generation])
                     balance[upline] += reward
                     credited += added
                     rewards += reward

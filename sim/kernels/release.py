@@ -4,8 +4,9 @@ re-enters only by buying again."""
 
 from numba import njit, prange
 
-from sim.core.units import PPM, QUEUE_NONE
+from sim.core.units import QUEUE_NONE
 from sim.kernels.chunks import chunk_bounds
+from sim.kernels.money_rules import fixed_rate_payment, split_payment
 
 RELEASED = 0
 EXITS = 1  # members whose energy reached zero
@@ -54,7 +55,7 @@ def release_split_kernel(n, contribution, energy, balance, unit_value_scaled, sc
             units = contribution[i]
             if units == 0:
                 continue
-            paid, exited, gone = pay_dividend(i, units * unit_value_scaled // scale,
+            paid, exited, gone = pay_dividend(i, split_payment(units, unit_value_scaled, scale),
                                               energy, contribution, balance)
             released += paid
             exits += exited
@@ -74,7 +75,7 @@ def fixed_rate_kernel(n, contribution, energy, balance, rate_ppm, totals):
         for i in range(lo, hi):
             if energy[i] == 0:
                 continue
-            payment = max(energy[i] * rate_ppm // PPM, 1)
+            payment = fixed_rate_payment(energy[i], rate_ppm)
             paid, exited, gone = pay_dividend(i, payment, energy, contribution, balance)
             released += paid
             exits += exited

@@ -4,9 +4,10 @@ platform pays the queue out of its cash, in full when it can, otherwise by a sta
 from numba import njit, prange
 
 from sim.core.rng import threshold53
-from sim.core.units import NO_DAY, PPM, UNIT_VALUE_SCALE
+from sim.core.units import NO_DAY, PPM
 from sim.kernels.chunks import chunk_bounds, list_drawn
 from sim.kernels.intrinsics import PREFETCH_AHEAD, prefetch
+from sim.kernels.money_rules import net_of_fee, pro_rata_gross, share_of, withdrawal_fee
 
 # columns of request and payment ``totals``
 PAID_GROSS = 0
@@ -25,7 +26,7 @@ N_PENDING_TOTALS = 2
 @njit(cache=True, inline="always")
 def _pay(i, gross, queued, queued_since, withdrawn, fee_ppm):
     """Pay ``gross`` of member i's queue: the fee stays with the platform; returns the fee."""
-    fee = gross * fee_ppm // PPM
+    fee = withdrawal_fee(gross, fee_ppm)
     queued[i] -= gross
     withdrawn[i] += gross - fee
     if queued[i] == 0:
@@ -41,7 +42,7 @@ def queue_request(i, amount, queued, queued_since, withdrawn, fee_ppm, day, pay_
     ``queued`` and ``queued_since`` as they were (``queued_since`` is set whenever
     ``queued`` > 0), so it touches only ``withdrawn``."""
     if pay_now:
-        fee = amount * fee_ppm // PPM
+        fee = withdrawal_fee(amount, fee_ppm)
         withdrawn[i] += amount - fee
         return fee
     queued[i] += amount
@@ -71,7 +72,7 @@ def request_kernel(
             if slot + PREFETCH_AHEAD < end:
                 prefetch(withdrawn, listed[slot + PREFETCH_AHEAD])  # the balance is in cache from the listing
             i = listed[slot]
-            amount = balance[i] * share_ppm // PPM
+            amount = share_of(balance[i], share_ppm)
             if amount < min_cents:
                 continue
             balance[i] -= amount
@@ -104,7 +105,7 @@ def pay_all_kernel(n, queued, queued_since, withdrawn, fee_ppm, totals):
 def affordable_gross(requested, cash, fee_ppm):
     """Largest gross amount ≤ ``requested`` whose net payout (gross − fee) fits in ``cash``."""
     gross = min(requested, cash * PPM // (PPM - fee_ppm))
-    while gross > 0 and gross - gross * fee_ppm // PPM > cash:
+    while gross > 0 and net_of_fee(gross, fee_ppm) > cash:
         gross -= 1
     return gross
 
@@ -137,7 +138,7 @@ def pay_pro_rata_kernel(n, queued, queued_since, withdrawn, fee_ppm, ratio_scale
         lo, hi = chunk_bounds(n, chunk, n_chunks)
         paid = fees = 0
         for i in range(lo, hi):
-            gross = queued[i] * ratio_scaled // UNIT_VALUE_SCALE
+            gross = pro_rata_gross(queued[i], ratio_scaled)
             if gross > 0:
                 fees += _pay(i, gross, queued, queued_since, withdrawn, fee_ppm)
                 paid += gross
