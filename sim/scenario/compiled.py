@@ -9,7 +9,7 @@ import numpy as np
 from scipy.special import ndtri
 
 from sim.core.units import MONEY_DTYPE, share_to_ppm
-from sim.scenario.params import Scenario
+from sim.scenario.params import Scenario, generation_shares
 
 PRICE_TABLE_SIZE = 4096
 
@@ -178,11 +178,10 @@ def compile_rules(scenario: Scenario) -> Rules:
         honorary_share_ppm=share_to_ppm(scenario.honorary.pool_share_of_sales),
         honorary_release_ppm=share_to_ppm(scenario.honorary.release_share_per_day),
         referral_generations=referrals.generations,
-        referral_contribution_ppm=ppm_array(
-            [referrals.contribution_share * referrals.decay_per_generation**g for g in range(referrals.generations)]),
-        referral_cash_ppm=ppm_array(
-            [referrals.cash_reward_share_of_sales * referrals.decay_per_generation**g
-             for g in range(referrals.generations)]),
+        referral_contribution_ppm=ppm_array(generation_shares(
+            referrals.contribution_share, referrals.decay_per_generation, referrals.generations)),
+        referral_cash_ppm=ppm_array(generation_shares(
+            referrals.cash_reward_share_of_sales, referrals.decay_per_generation, referrals.generations)),
         referral_preferential_share=referrals.preferential_share,
         withdrawal_probability_per_day=withdrawals.withdrawal_probability_per_day,
         withdrawal_share_ppm=share_to_ppm(withdrawals.withdrawal_share_of_balance),

@@ -2,7 +2,7 @@
 forbidden, every field bounded and documented with its unit.
 
 Shares and multiples are floats here for readability; the engine turns them into
-integer parts per million (``sim.types.share_to_ppm``), so their resolution is 1e-6.
+integer parts per million (``sim.core.units.share_to_ppm``), so their resolution is 1e-6.
 """
 
 from typing import Annotated, Literal
@@ -190,6 +190,13 @@ class HonoraryParams(Section):
     """Share of the honorary pool paid each day to members at level 1 or above, by level weight."""
 
 
+def generation_shares(first_share: float, decay: float, generations: int) -> list[float]:
+    """The share of each referral generation g = 0 … generations − 1: ``first_share ×
+    decay**g`` (the first generation gets ``first_share``, each further one ``decay`` times
+    the one before), as floats; the engine rounds each to ppm once. docs/MODEL.md §7."""
+    return [first_share * decay**g for g in range(generations)]
+
+
 class ReferralParams(Section):
     generations: int = Field(0, ge=0, le=MAX_GENERATIONS)
     """G: how far up the referral tree purchases are credited (0: no referral rewards)."""
@@ -283,10 +290,9 @@ class Scenario(Section):
     @model_validator(mode="after")
     def _check_combinations(self):
         concession = min(self.merchants.concession_shares())
-        referral_cash = sum(
-            self.referrals.cash_reward_share_of_sales * self.referrals.decay_per_generation**g
-            for g in range(self.referrals.generations)
-        )
+        referrals = self.referrals
+        referral_cash = sum(generation_shares(referrals.cash_reward_share_of_sales, referrals.decay_per_generation,
+                                              referrals.generations))
         earmarked = (self.release.dividend_pool_share_of_sales + self.honorary.pool_share_of_sales
                      + referral_cash)
         if earmarked > concession + 1e-12:
