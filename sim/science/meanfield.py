@@ -77,7 +77,8 @@ import pandas as pd
 from scipy.integrate import solve_ivp
 
 from sim.behaviour import sentiment
-from sim.core.units import MILLI_UNITS_PER_UNIT, PPM
+from sim.core.units import PPM
+from sim.kernels.money_rules import purchase_contribution, rights_bought, share_of
 from sim.scenario.compiled import Rules, compile_rules
 from sim.scenario.loading import scenario_on_day
 from sim.scenario.params import Scenario
@@ -198,14 +199,16 @@ class DayRates:
 
 
 def day_rates(rules: Rules) -> DayRates:
-    """Per-purchase means and thresholds of ``rules`` (ordinary products, level 0)."""
+    """Per-purchase means and thresholds of ``rules`` (ordinary products, level 0). Each
+    per-purchase amount is the engine's own integer rule (``sim.kernels.money_rules``)
+    applied to every basket of the price table, then averaged."""
     prices = rules.price_table
 
     def mean_share(ppm: int) -> float:
-        return float((prices * ppm // PPM).mean())
+        return float(share_of(prices, ppm).mean())
 
-    units = prices * MILLI_UNITS_PER_UNIT // rules.contribution_unit_price_cents
-    units = units * rules.tier_contribution_ppm[0] // PPM * rules.level_contribution_ppm[0] // PPM
+    units = purchase_contribution(prices, 0, 0, rules.contribution_unit_price_cents,
+                                  rules.tier_contribution_ppm, rules.level_contribution_ppm)
     withdrawal_share = rules.withdrawal_share_ppm / PPM
     return DayRates(
         rules=rules,
@@ -214,10 +217,27 @@ def day_rates(rules: Rules) -> DayRates:
         pool_inflow_cents=mean_share(rules.pool_share_ppm),
         energy_cents=mean_share(int(rules.tier_multiple_ppm[0])),
         contribution_milli=float(units.mean()),
-        rights=float((prices // rules.right_price_cents).mean()) if rules.release_rule == "linear" else 0.0,
-        repurchase_cap_cents=(prices * rules.repurchase_max_ppm // PPM).astype(np.float64),
+        rights=float(rights_bought(prices, rules.right_price_cents).mean()) if rules.release_rule == "linear" else 0.0,
+        repurchase_cap_cents=share_of(prices, rules.repurchase_max_ppm).astype(np.float64),
         withdrawal_threshold_cents=rules.min_withdrawal_cents / withdrawal_share if withdrawal_share > 0 else 0.0,
     )
+
+
+def expected_share(amount: float, share_ppm: int) -> float:
+    """The float statement of ``share_of`` (docs/MODEL.md §2): ``amount × share_ppm / PPM``,
+    without the floor. The twin's amounts are expected values, real numbers rather than one
+    member's whole cents, so the floor of each share (under a cent) is left out; where such
+    floors add up to something, as in the release, the twin counts them apart
+    (``_floored_cents``)."""
+    return amount * share_ppm / PPM
+
+
+def expected_withdrawal_fee(gross_cents: float, fee_ppm: int) -> float:
+    """The fee kept on an expected ``gross_cents`` of withdrawal payments: the float
+    statement of ``withdrawal_fee`` (docs/MODEL.md §11), ``gross × fee_ppm / PPM``. It is a
+    float because the gross is a mean-field expectation over many payments, not one
+    payment's cents; the engine's floor keeps back under a cent per payment."""
+    return expected_share(gross_cents, fee_ppm)
 
 
 def expected_repurchase_cents(balances: float, holders: float, buy_probability: float, rates: DayRates) -> float:
@@ -278,7 +298,7 @@ def _purchases(x: dict, rates: DayRates) -> None:
 def _floored_cents(x: dict, rules: Rules) -> float:
     """What the engine's floors keep back of a day's release, on average: half a cent per
     member paid (each payment is floored to a cent). The split rules' fixed-point unit value
-    (``sim.types.fixed_point_scale``) is fine enough that its own floor is negligible. Rule D
+    (``sim.core.units.fixed_point_scale``) is fine enough that its own floor is negligible. Rule D
     pays whole cents per right."""
     if rules.release_rule == "linear":
         return 0.0
@@ -290,11 +310,11 @@ def _release(x: dict, rates: DayRates) -> float:
     rules = rates.rules
     energy, pool = x["energy_cents"], x["pool_cents"]
     if rules.release_rule == "pool":
-        promised = pool * rules.pool_release_ppm / PPM
+        promised = expected_share(pool, rules.pool_release_ppm)
     elif rules.release_rule == "emission":
         promised = rules.emission_cents_per_day if x["contribution_milli"] > 0 else 0.0
     elif rules.release_rule == "fixed_rate":
-        promised = energy * rules.fixed_rate_ppm / PPM
+        promised = expected_share(energy, rules.fixed_rate_ppm)
     else:
         promised = x["rights"] * rules.right_payment_cents_per_day
     released = min(max(promised - _floored_cents(x, rules), 0.0), max(energy, 0.0))
@@ -309,7 +329,7 @@ def _release(x: dict, rates: DayRates) -> float:
 
 def _pay_out(x: dict, rates: DayRates, requested: float) -> None:
     """Members' balances leave the platform net of the fee (the twin pays every request)."""
-    fee = requested * rates.rules.withdrawal_fee_ppm / PPM
+    fee = expected_withdrawal_fee(requested, rates.rules.withdrawal_fee_ppm)
     x["balances_cents"] -= requested
     x["platform_cash_cents"] -= requested - fee
     x["withdrawn_cents"] += requested - fee
@@ -333,7 +353,7 @@ def _churn(x: dict, rates: DayRates, mood: sentiment.Mood) -> None:
 
 def _platform(x: dict, rates: DayRates, sales_today: float) -> None:
     rules = rates.rules
-    costs = rules.fixed_cost_cents_per_day + sales_today * rules.variable_cost_ppm / PPM
+    costs = rules.fixed_cost_cents_per_day + expected_share(sales_today, rules.variable_cost_ppm)
     x["platform_cash_cents"] -= costs
     x["operating_costs_cents"] += costs
 
