@@ -8,7 +8,6 @@ exact integer floor: ``amount * share_ppm // PPM``.
 import numpy as np
 
 MONEY_DTYPE = np.int64
-CONTRIBUTION_DTYPE = np.int64
 DAY_DTYPE = np.int32
 STATUS_DTYPE = np.int8
 
