@@ -3,6 +3,7 @@ becomes ``solara run sim.dashboard.page`` (same process), which serves the Mesa 
 page of ``sim/dashboard/page.py`` until stopped with Ctrl-C."""
 
 import argparse
+import ipaddress
 import os
 import sys
 from pathlib import Path
@@ -35,6 +36,16 @@ def add_dashboard_command(commands) -> None:
     parser.set_defaults(handler=command_dashboard)
 
 
+def ipaddress_is_loopback(host: str) -> bool:
+    """Whether ``host`` (an address or a name) is this machine's loopback interface."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def command_dashboard(args) -> int:
     """Check the scenario, then replace this process by the solara server of the page."""
     load_scenario(args.scenario)  # bad input stops here, with exit status 2
@@ -44,5 +55,8 @@ def command_dashboard(args) -> int:
     env.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
     command = [sys.executable, "-m", "solara", "run", "sim.dashboard.page", "--host", args.host,
                "--port", str(args.port), "--production", "--open" if args.open else "--no-open"]
+    if not ipaddress_is_loopback(args.host):
+        print(f"circsim: warning: --host {args.host}: the page is reachable from other machines; it has no "
+              "login, so anyone who can reach this address can run scenarios here", file=sys.stderr, flush=True)
     print(f"circsim dashboard: {args.scenario} on http://{args.host}:{args.port} (Ctrl-C stops it)", flush=True)
     os.execve(sys.executable, command, env)

@@ -6,6 +6,7 @@ Every command group registers its sub-commands here; every ``InputError`` any of
 raises becomes those lines in ``main``, the one place errors become exit statuses.
 """
 
+import signal
 import sys
 
 from sim.cli.common import EXIT_BAD_INPUT, EXIT_INVARIANT, OneLineParser
@@ -29,11 +30,18 @@ def build_parser() -> OneLineParser:
     return parser
 
 
+def _interrupt(signum, frame) -> None:
+    """SIGTERM stops a command the way Ctrl-C does: workers are stopped, what is finished is
+    kept (a sweep resumes from it) and nothing half-written is left."""
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `circsim` console script; returns the exit status."""
     from sim.engine.invariants import InvariantError
 
     args = build_parser().parse_args(argv)
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         return args.handler(args)
     except InputError as err:

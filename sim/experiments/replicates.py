@@ -5,10 +5,9 @@ row per replicate goes next to it in ``replicates.parquet``; ruin probability an
 collapse-day distribution are computed from that table (``sim.metrics``).
 """
 
+import functools
 import os
 import shutil
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
 from pathlib import Path
 
 import numba
@@ -17,6 +16,7 @@ import pandas as pd
 from sim.analysis.metrics import collapse_day_distribution, member_outcomes, ruin_probability, run_metrics
 from sim.core.rng import replicate_seed
 from sim.engine.simulation import run
+from sim.experiments.executors import map_ordered, open_executor
 from sim.results.files import write_atomic
 from sim.results.replicates import REPLICATES_FILE, collapse_days
 from sim.results.run_result import RunResult
@@ -48,6 +48,11 @@ def run_one(scenario: Scenario, replicate: int, threads: int, validate: bool) ->
     return replicate_row(replicate, result), (result if replicate == 0 else None)
 
 
+def _run_replicate(numbered: tuple[int, Scenario], threads: int, validate: bool) -> tuple[dict, RunResult | None]:
+    replicate, scenario = numbered
+    return run_one(scenario, replicate, threads, validate)
+
+
 def run_replicates(scenario: Scenario | str | Path, replicates: int, *, days: int | None = None,
                    members: int | None = None, seed: int | None = None, settings=None,
                    threads: int | None = None, validate: bool = False,
@@ -60,10 +65,9 @@ def run_replicates(scenario: Scenario | str | Path, replicates: int, *, days: in
     scenarios = [replace(base, {"run.seed": replicate_seed(base.run.seed, k)}) for k in range(replicates)]
     processes = processes or min(replicates, os.cpu_count() or 1)
     threads = threads or max(1, numba.config.NUMBA_NUM_THREADS // processes)
-    # "spawn": a fresh interpreter per worker, safe with numba's thread pool in the parent
-    with ProcessPoolExecutor(max_workers=processes, mp_context=get_context("spawn")) as pool:
-        futures = [pool.submit(run_one, s, k, threads, validate) for k, s in enumerate(scenarios)]
-        outcomes = [future.result() for future in futures]
+    with open_executor("local", processes) as executor:
+        outcomes = list(map_ordered(executor, functools.partial(_run_replicate, threads=threads, validate=validate),
+                                    enumerate(scenarios)))
     table = pd.DataFrame([row for row, _ in outcomes]).astype({"collapse_day": "Int64"})
     return outcomes[0][1], table
 
