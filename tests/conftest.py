@@ -1,25 +1,12 @@
-"""Shared fixtures: paths, small runs, and running the CLI the way a user does."""
+"""Shared fixtures. What test modules import (paths, running the CLI, small settings,
+member tables) lives in tests/helpers.py; the paths and ``run_cli`` are also named here
+so that a module still importing them from conftest keeps working."""
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-SCENARIOS = ROOT / "scenarios"
-BASELINE = SCENARIOS / "baseline.toml"
-SHIPPED_SCENARIOS = sorted(SCENARIOS.glob("**/*.toml"))
-
-
-def run_cli(*args, env_extra: dict | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    """Run ``circsim ARGS`` in a subprocess (as ``python -m sim``) and capture its output."""
-    env = dict(os.environ, **(env_extra or {}))
-    return subprocess.run(
-        [sys.executable, "-m", "sim", *map(str, args)],
-        capture_output=True, text=True, cwd=cwd or ROOT, env=env, timeout=900, check=False,
-    )
+from tests.helpers import BASELINE, ROOT, SCENARIOS, SHIPPED_SCENARIOS, run_cli  # noqa: F401
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ the file (or option), the field and the reason, no traceback, nothing written.""
 
 import pytest
 
-from tests.conftest import BASELINE, run_cli
+from tests.helpers import BASELINE, assert_rejected, run_cli
 
 BAD_SCENARIOS = {
     "unknown_field": ('[rewards]\nenergy_multiplier = 3.0\n', "rewards.energy_multiplier: unknown field"),
@@ -16,15 +16,6 @@ BAD_SCENARIOS = {
     "impossible_combination": ('[release]\ndividend_pool_share_of_sales = 0.5\n',
                                "release.dividend_pool_share_of_sales: with honorary.pool_share_of_sales"),
 }
-
-
-def assert_rejected(completed, *expected_fragments):
-    assert completed.returncode == 2, completed.stdout + completed.stderr
-    assert "Traceback" not in completed.stderr
-    lines = completed.stderr.strip().splitlines()
-    assert lines and all(line.startswith("circsim: error: ") for line in lines)
-    for fragment in expected_fragments:
-        assert fragment in completed.stderr
 
 
 @pytest.mark.parametrize("case", sorted(BAD_SCENARIOS))

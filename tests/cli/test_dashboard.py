@@ -16,8 +16,7 @@ import urllib.request
 
 import pytest
 
-from tests.cli.test_bad_input import assert_rejected
-from tests.conftest import ROOT, run_cli
+from tests.helpers import ROOT, assert_rejected, run_cli
 
 SERVER_START_SECONDS = 120
 PAGE_SECONDS = 60
@@ -152,7 +151,7 @@ def test_slider_ranges_make_valid_models():
     from sim.dashboard.model import CircularPurchaseModel
     from sim.dashboard.page import model_parameters
     from sim.scenario.loading import load_scenario
-    from tests.conftest import SHIPPED_SCENARIOS
+    from tests.helpers import SHIPPED_SCENARIOS
 
     for path in SHIPPED_SCENARIOS:
         parameters = model_parameters(str(path), load_scenario(path), members=500)

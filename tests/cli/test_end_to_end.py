@@ -9,7 +9,7 @@ import pytest
 import sim
 from sim.results.run_result import RESULT_FILES, load_result
 from sim.results.tables import DAILY_COLUMNS
-from tests.conftest import BASELINE, SHIPPED_SCENARIOS, run_cli
+from tests.helpers import BASELINE, SHIPPED_SCENARIOS, only_run_dir, run_cli
 
 REQUIRED_DAILY = (
     "day", "members_total", "members_active", "merchants_active", "sales_cents", "new_money_cents",
@@ -20,12 +20,6 @@ REQUIRED_SUMMARY = (
     "collapse_day", "days", "members_final", "total_sales_cents", "total_withdrawn_cents",
     "promised_cents", "paid_cents", "share_members_losing", "ledger_balanced",
 )
-
-
-def only_run_dir(out):
-    (scenario_dir,) = out.iterdir()
-    (run_dir,) = [p for p in scenario_dir.iterdir() if not p.name.startswith(".")]
-    return run_dir
 
 
 def check_run_dir(run_dir, days):

@@ -12,10 +12,7 @@ import pytest
 from sim.core.rng import replicate_seed
 from sim.results.replicates import REPLICATES_FILE
 from sim.results.run_result import RESULT_FILES
-from tests.cli.test_bad_input import assert_rejected
-from tests.cli.test_end_to_end import only_run_dir
-from tests.conftest import BASELINE, run_cli
-from tests.unit.test_replicates import SHRINKING
+from tests.helpers import BASELINE, SHRINKING, assert_rejected, only_run_dir, run_cli
 
 CHARTS = ("solvency", "flows", "growth", "cohorts", "ruin")
 SVG = "{http://www.w3.org/2000/svg}svg"

@@ -7,8 +7,7 @@ import pandas as pd
 import pytest
 
 from sim.experiments.sweep_store import load_summary
-from tests.cli.test_bad_input import assert_rejected
-from tests.conftest import BASELINE, run_cli
+from tests.helpers import BASELINE, assert_rejected, run_cli
 
 PARAMETER = '[[parameters]]\npath = "rewards.energy_multiple"\nvalues = [2.0, 4.0]\n'
 GOOD = f'scenario = "{BASELINE}"\ndays = 10\nmembers = 300\nreplicates = 2\n' + PARAMETER

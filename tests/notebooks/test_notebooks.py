@@ -10,8 +10,7 @@ import pytest
 from nbclient import NotebookClient
 
 from sim.experiments.replicates import run_replicates, save_replicates
-from tests.conftest import BASELINE, ROOT
-from tests.unit.test_replicates import SMALL
+from tests.helpers import BASELINE, ROOT, SHRINKING_RUN
 
 NOTEBOOKS = ROOT / "notebooks"
 CELL_TIMEOUT_SECONDS = 120
@@ -36,7 +35,7 @@ def images(notebook) -> int:
 
 @pytest.fixture(scope="module")
 def replicated_run_dir(tmp_path_factory) -> Path:
-    return save_replicates(*run_replicates(BASELINE, 3, processes=2, **SMALL), tmp_path_factory.mktemp("results"))
+    return save_replicates(*run_replicates(BASELINE, 3, processes=2, **SHRINKING_RUN), tmp_path_factory.mktemp("results"))
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,7 @@ import nbformat
 from nbclient import NotebookClient
 
 from sim.experiments.sweep_store import load_summary
-from tests.conftest import BASELINE, ROOT
+from tests.helpers import BASELINE, ROOT
 
 NOTEBOOK = ROOT / "notebooks" / "sensitivity_study.ipynb"
 SWEEP = ROOT / "sweeps" / "shortfall_sobol.toml"

@@ -11,7 +11,7 @@ from sim.scenario.loading import load_scenario
 from sim.science import artzrouni
 from sim.science import validation_page as validation
 from sim.science.artzrouni import PonziModel
-from tests.conftest import SCENARIOS
+from tests.helpers import SCENARIOS
 
 ARTZROUNI_SCENARIO = SCENARIOS / "validation" / "artzrouni_no_deposits.toml"
 HIS_EXAMPLE = validation.ARTZROUNI  # K = 1, rp = 0.10, rn = 0.03, rw = 0.05 per year

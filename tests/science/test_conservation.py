@@ -10,22 +10,9 @@ from sim.core.accounts import ACCOUNT_NAMES
 from sim.core.units import STATUS_ACTIVE
 from sim.engine import simulation as engine
 from sim.engine.invariants import InvariantError
-from tests.conftest import SHIPPED_SCENARIOS
+from tests.helpers import SHIPPED_SCENARIOS, SHORTFALL
 
 SMALL = dict(members=1_500, days=200)
-# Costs larger than the margin spend the cash that backs members' balances; leavers then
-# ask for balances the platform no longer holds, and their requests stay unpaid.
-SHORTFALL = {
-    "platform.fixed_cost_cents_per_day": 100_000_000,
-    "population.bass_imitation_per_day": 0.0,
-    "population.bass_innovation_per_day": 0.0,
-    "population.churn_probability_per_day": 0.02,
-    "purchases.repurchase_max_share_of_price": 0.0,
-    "withdrawals.withdrawal_probability_per_day": 0.0,
-    "withdrawals.insolvency_grace_days": 3,
-    "rewards.energy_multiple": 10.0,
-    "release.dividend_pool_share_of_sales": 0.2,
-}
 
 
 def account_balances_by_day(ledger_frame, days):

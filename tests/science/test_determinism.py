@@ -6,7 +6,7 @@ import json
 import pandas as pd
 
 import sim
-from tests.conftest import run_cli
+from tests.helpers import run_cli
 
 
 def run_dir(out):

@@ -5,7 +5,7 @@ numbers), so differences come from the lever, not from noise."""
 import pytest
 
 import sim
-from tests.conftest import SCENARIOS
+from tests.helpers import SCENARIOS
 
 SMALL_MEMBERS = 3_000
 

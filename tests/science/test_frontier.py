@@ -19,8 +19,7 @@ from sim.experiments.frontier import (
 )
 from sim.experiments.sweep_design import SweepError
 from sim.scenario.scaling import resolve
-from tests.conftest import BASELINE
-from tests.science.test_conservation import SHORTFALL
+from tests.helpers import BASELINE, SHORTFALL
 
 REPLICATES = 8
 

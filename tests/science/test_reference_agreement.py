@@ -10,8 +10,7 @@ import pytest
 import sim
 from sim.reference.model import Platform, first_difference
 from sim.scenario.scaling import resolve
-from tests.conftest import BASELINE, SCENARIOS, SHIPPED_SCENARIOS
-from tests.science.test_conservation import SHORTFALL
+from tests.helpers import BASELINE, SCENARIOS, SHIPPED_SCENARIOS, SHORTFALL
 
 SIZE = dict(members=1_000, days=200)
 

@@ -16,7 +16,7 @@ import pytest
 from sim.experiments.sensitivity import analyze_sweep, morris_indices, plot_indices, point_metric, run_metric
 from sim.experiments.sweep_design import SweepError, design_matrix, load_sweep, salib_problem
 from sim.experiments.sweep_store import SweepStore
-from tests.conftest import BASELINE
+from tests.helpers import BASELINE
 
 A, B = 7.0, 0.1
 

@@ -7,7 +7,7 @@ import pytest
 import sim
 from sim.analysis import metrics
 from sim.analysis.verdict import PROMISE_COVERAGE_THRESHOLD, SUSTAINABLE, UNSUSTAINABLE, assess
-from tests.conftest import BASELINE, SCENARIOS
+from tests.helpers import BASELINE, SCENARIOS
 
 SMALL = dict(members=2_000, days=200, settings={"population.market_size_members": 20_000})
 FIXED_RATE = SCENARIOS / "fixed_rate.toml"

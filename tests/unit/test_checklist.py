@@ -2,7 +2,7 @@
 under a name that says so, and the promise is compared with the platform's own means."""
 
 from sim.analysis.checklist import checklist
-from tests.unit.test_metrics import LEDGER, daily_frame, ledger_frame
+from tests.helpers import LEDGER, daily_frame, ledger_frame
 
 
 def items(daily, ledger, figures):

@@ -8,53 +8,7 @@ import pandas as pd
 import pytest
 
 from sim.analysis import metrics
-
-# Three days, built so every figure below can be checked with pencil and paper.
-CASH = [1000, 900, 500]
-HARD = [400, 1000, 1200]
-CONTINGENT = [3000, 3200, 2800]
-
-
-def daily_frame(cash=CASH, hard=HARD, contingent=CONTINGENT, insolvent=(False, True, True)) -> pd.DataFrame:
-    """A daily table with the columns the analysis reads (and one it does not know)."""
-    days = len(cash)
-    return pd.DataFrame({
-        "day": range(days),
-        "members_total": [10, 12, 15][:days],
-        "members_active": [10, 11, 9][:days],
-        "merchants_active": [10, 12, 11][:days],
-        "sales_cents": [1000, 2000, 500][:days],
-        "new_money_cents": [900, 1500, 500][:days],
-        "concession_cents": [200, 400, 100][:days],
-        "merchant_paid_cents": [800, 1000, 300][:days],
-        "pool_inflow_cents": [100, 150, 150][:days],
-        "energy_granted_cents": [3000, 600, 0][:days],
-        "released_cents": [100, 200, 300][:days],
-        "withdrawn_cents": [0, 50, 70][:days],
-        "platform_cash_cents": cash,
-        "hard_liabilities_cents": hard,
-        "contingent_liabilities_cents": contingent,
-        "coverage_ratio": [c / h if h else math.inf for c, h in zip(cash, hard)],
-        "coverage_ratio_all": [c / (h + k) if h + k else math.inf for c, h, k in zip(cash, hard, contingent)],
-        "insolvent": list(insolvent),
-        "a_column_added_later_cents": [7, 7, 7][:days],
-    })
-
-
-def ledger_frame(rows) -> pd.DataFrame:
-    """A ledger table from (day, from, to, reason, cents) rows."""
-    return pd.DataFrame(rows, columns=["day", "from_account", "to_account", "reason", "amount_cents"])
-
-
-LEDGER = ledger_frame([
-    (0, "outside_world", "platform_margin", "purchase_new_money", 900),
-    (0, "dividend_pool", "member_balances", "release", 100),
-    (1, "dividend_pool", "member_balances", "release", 200),
-    (1, "platform_margin", "member_balances", "referral_reward", 50),
-    (1, "withdrawal_queue", "member_balances", "request_returned", 9),  # not a payout
-    (1, "member_balances", "withdrawal_queue", "withdrawal_request", 60),
-    (2, "dividend_pool", "member_balances", "release", 300),
-])
+from tests.helpers import LEDGER, daily_frame, ledger_frame
 
 
 def test_payouts_count_every_credit_to_members_from_the_platform():

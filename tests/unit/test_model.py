@@ -13,7 +13,7 @@ from sim.dashboard.model import MODEL_PARAMETERS, CircularPurchaseModel, EngineM
 from sim.engine.state import MEMBER_FIELDS
 from sim.reference.model import first_difference
 from sim.results.tables import DAILY_COLUMNS
-from tests.conftest import BASELINE, SCENARIOS
+from tests.helpers import BASELINE, SCENARIOS
 
 SMALL = dict(members=300, days=12)
 

@@ -10,26 +10,12 @@ from sim.core.rng import replicate_seed
 from sim.experiments.replicates import run_replicates, save_replicates
 from sim.results.replicates import REPLICATES_FILE, collapse_days, load_replicates
 from sim.results.run_result import load_result
-from tests.conftest import BASELINE
-
-# A platform that stops growing while its fixed costs exceed its margin: it collapses
-# between day 91 and day 104 depending on the seed.
-SHRINKING = {
-    "population.market_size_members": 600,
-    "population.bass_imitation_per_day": 0.0,
-    "population.bass_innovation_per_day": 0.0,
-    "population.churn_probability_per_day": 0.02,
-    "platform.fixed_cost_cents_per_day": 300_000,
-    "release.dividend_pool_share_of_sales": 0.2,
-    "withdrawals.withdrawal_share_of_balance": 1.0,
-    "withdrawals.withdrawal_probability_per_day": 0.5,
-}
-SMALL = dict(members=600, days=95, settings=SHRINKING)
+from tests.helpers import BASELINE, SHRINKING_RUN
 
 
 @pytest.fixture(scope="module")
 def replicated():
-    return run_replicates(BASELINE, 6, processes=2, **SMALL)
+    return run_replicates(BASELINE, 6, processes=2, **SHRINKING_RUN)
 
 
 def test_seeds_derive_from_the_base_seed(replicated):
@@ -42,9 +28,9 @@ def test_seeds_derive_from_the_base_seed(replicated):
 def test_parallel_replicates_equal_runs_one_by_one(replicated):
     base, table = replicated
     for seed, collapse in zip(table["seed"], collapse_days(table)):
-        alone = sim.run(BASELINE, seed=int(seed), **SMALL)
+        alone = sim.run(BASELINE, seed=int(seed), **SHRINKING_RUN)
         assert metrics.collapse_day(alone.daily) == collapse
-    pd.testing.assert_frame_equal(base.daily, sim.run(BASELINE, seed=1, **SMALL).daily)
+    pd.testing.assert_frame_equal(base.daily, sim.run(BASELINE, seed=1, **SHRINKING_RUN).daily)
     assert 0 < sum(day is not None for day in collapse_days(table)) < 6  # some collapse, some not
 
 

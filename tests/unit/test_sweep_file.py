@@ -6,7 +6,7 @@ import pytest
 
 from sim.core.rng import replicate_seed
 from sim.experiments.sweep_design import SweepError, load_sweep
-from tests.conftest import BASELINE, ROOT
+from tests.helpers import BASELINE, ROOT
 
 HEADER = f'scenario = "{BASELINE}"\ndays = 5\nmembers = 100\n'
 

@@ -14,7 +14,7 @@ from sim.experiments.executors import Executor, map_ordered
 from sim.experiments.sweep_design import SweepError, load_sweep
 from sim.experiments.sweep_runner import run_sweep
 from sim.experiments.sweep_store import DAILY, SUMMARY, SweepStore, load_daily, load_summary
-from tests.conftest import BASELINE
+from tests.helpers import BASELINE
 
 SMALL_SWEEP = f"""
 scenario = "{BASELINE}"

@@ -13,7 +13,7 @@ from sim.analysis.verdict import (
     UNSUSTAINABLE,
     assess,
 )
-from tests.unit.test_metrics import daily_frame, ledger_frame
+from tests.helpers import daily_frame, ledger_frame
 
 
 def synthetic_metrics(cash, hard, contingent, insolvent=(False, False, False), payouts=(100, 200, 200)):
