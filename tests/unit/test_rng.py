@@ -7,7 +7,6 @@ from numba import njit
 from scipy import stats
 
 from sim.core import rng
-from sim.kernels.intrinsics import draws_below
 
 
 @njit(cache=False)
@@ -68,18 +67,3 @@ def test_integer_threshold_decides_exactly_as_the_uniform_draw():
         for i, u in enumerate(draws):
             assert (rng.bits53(np.uint64(key), i) < threshold) == (u < p), (p, i)
 
-
-@njit
-def _draws_below_bits(key, start, threshold):
-    return draws_below(key, start, threshold)
-
-
-def test_vector_draws_decide_exactly_as_bits53():
-    """``draws_below`` is ``bits53`` written on 64 lanes: bit k says bits53(key, start + k) <
-    threshold, checked on thresholds equal to a draw and one either side, 0 and 2**53."""
-    key = np.uint64(rng.day_key(9, rng.STREAM_PURCHASE, 11))
-    for start in (0, 1, 63, 1_000_003, 2**40):
-        bits = [int(rng.bits53(key, start + k)) for k in range(64)]
-        for threshold in (0, 1, 2**53, 2**52, bits[0], bits[0] + 1, bits[17] - 1, bits[17], bits[63]):
-            mask = int(_draws_below_bits(key, start, np.int64(threshold)))
-            assert mask == sum(1 << k for k, b in enumerate(bits) if b < threshold), (start, threshold)

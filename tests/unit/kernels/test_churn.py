@@ -1,0 +1,35 @@
+"""``sim.kernels.churn`` against its plain-Python twin (twin_churn.py) on random small
+inputs: every array and every total must agree exactly."""
+
+import numpy as np
+import pytest
+
+from sim.kernels import churn as churn_columns
+from sim.kernels.churn import churn_kernel
+from tests.helpers import DAY, SIZES, as_lists, assert_same, random_members, totals
+from tests.unit.kernels import twin_churn as twin
+
+
+@pytest.mark.parametrize("n", SIZES)
+@pytest.mark.parametrize("pay_now", [False, True])
+def test_churn_kernel_matches_twin(n, pay_now):
+    arrays = random_members(n, 17 * n)
+    expected = as_lists(arrays)
+    key = np.uint64(2**61 + 12345)
+    out = totals(churn_columns.N_TOTALS)
+    level_moves = totals(3)
+    churn_kernel(
+        n, arrays["status"], arrays["level"], arrays["balance"], arrays["energy"], arrays["contribution"],
+        arrays["queued"], arrays["since"], arrays["withdrawn"], key, 0.25, 40_000, DAY, pay_now,
+        np.empty(n, dtype=np.int32), level_moves, out,
+    )
+    leavers, requested, forfeited, removed, dividend_leavers, fees, twin_moves = twin.churn(
+        expected, int(key), 0.25, 40_000, DAY, pay_now, 3)
+    assert_same(arrays, expected)
+    assert level_moves.sum(axis=0).tolist() == twin_moves
+    day = out.sum(axis=0)
+    assert [int(day[c]) for c in (
+        churn_columns.LEAVERS, churn_columns.REQUESTED, churn_columns.ENERGY_FORFEITED,
+        churn_columns.CONTRIBUTION_REMOVED, churn_columns.DIVIDEND_LEAVERS, churn_columns.FEES,
+    )] == [leavers, requested, forfeited, removed, dividend_leavers, fees]
+    assert day[churn_columns.PAID_GROSS] == (requested if pay_now else 0)

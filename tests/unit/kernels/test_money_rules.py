@@ -1,0 +1,116 @@
+"""``sim.kernels.money_rules`` against the rules as docs/MODEL.md states them
+(twin_money_rules.py), called from Python and inlined in jitted code as the kernels use
+them, on edge values and random ones. The other kernel twins call these helpers, so this is
+where each rule itself is checked."""
+
+import itertools
+
+import numpy as np
+import pytest
+from numba import njit
+
+from sim.core.units import PPM, fixed_point_scale
+from sim.kernels import money_rules as rules
+from sim.scenario.compiled import price_table
+from tests.unit.kernels import twin_money_rules as twin
+
+INT64_SAFE = 2**62
+"""Parameter bounds keep every product of an amount and a share below this (MODEL.md §2)."""
+AMOUNTS = [0, 1, 2, 999, 999_999, 1_000_000, 1_000_001, 123_456_789, 10**8, 10**12]
+SHARES_PPM = [0, 1, 7, 50_000, 333_333, 999_999, PPM, 1_000_001, 3_330_000, 10**8]
+FEES_PPM = [0, 1, 50_000, 333_333, 999_999]
+
+
+def pairs(firsts, seconds, seconds_below=10**8):
+    """Every (a, b) whose product stays inside int64, and random ones with b below
+    ``seconds_below``."""
+    gen = np.random.default_rng(len(firsts) * len(seconds))
+    chosen = [(a, b) for a, b in itertools.product(firsts, seconds) if a * b < INT64_SAFE]
+    chosen += [(int(gen.integers(0, 10**10)), int(gen.integers(0, seconds_below))) for _ in range(300)]
+    return chosen
+
+
+@njit
+def _inlined(amounts, others, scale):
+    """Each two-argument rule inlined in a jitted loop, as the kernels call them."""
+    out = np.empty((amounts.shape[0], 7), dtype=np.int64)
+    for k in range(amounts.shape[0]):
+        a, b = amounts[k], others[k]
+        out[k, 0] = rules.share_of(a, b)
+        out[k, 1] = rules.withdrawal_fee(a, b % 1_000_000)
+        out[k, 2] = rules.net_of_fee(a, b % 1_000_000)
+        out[k, 3] = rules.fixed_rate_payment(a, b % 1_000_001)
+        out[k, 4] = rules.pro_rata_gross(a, b % 1_000_001)
+        out[k, 5] = rules.split_payment(a, b, scale)
+        out[k, 6] = rules.rights_bought(a, b + 1)
+    return out
+
+
+def expected_rows(chosen, scale):
+    return [[twin.share_of(a, b), twin.withdrawal_fee(a, b % 1_000_000), twin.net_of_fee(a, b % 1_000_000),
+             twin.fixed_rate_payment(a, b % 1_000_001), twin.pro_rata_gross(a, b % 1_000_001),
+             twin.split_payment(a, b, scale), twin.rights_bought(a, b + 1)] for a, b in chosen]
+
+
+@pytest.mark.parametrize("scale", [1, 1_000, 10**6])
+def test_rules_inlined_in_jitted_code_are_the_stated_rules(scale):
+    chosen = pairs(AMOUNTS, SHARES_PPM)
+    amounts = np.array([a for a, _ in chosen], dtype=np.int64)
+    others = np.array([b for _, b in chosen], dtype=np.int64)
+    assert _inlined(amounts, others, scale).tolist() == expected_rows(chosen, scale)
+
+
+def test_share_of_is_the_floor_in_parts_per_million():
+    for amount, share_ppm in pairs(AMOUNTS, SHARES_PPM):
+        assert rules.share_of(amount, share_ppm) == twin.share_of(amount, share_ppm), (amount, share_ppm)
+    assert rules.share_of(999_999, 1) == 0 and rules.share_of(1_000_000, 1) == 1
+    assert rules.share_of(10_000, 3_330_000) == 33_300  # a multiple is a share above 10⁶ ppm
+
+
+def test_withdrawal_fee_and_net_add_up_to_the_gross():
+    for gross, fee_ppm in pairs(AMOUNTS, FEES_PPM, PPM):
+        fee, net = rules.withdrawal_fee(gross, fee_ppm), rules.net_of_fee(gross, fee_ppm)
+        assert (fee, net) == (twin.withdrawal_fee(gross, fee_ppm), twin.net_of_fee(gross, fee_ppm)), (gross, fee_ppm)
+        assert fee + net == gross and 0 <= fee <= gross
+    assert rules.withdrawal_fee(19, 50_000) == 0  # under a cent of fee is not kept
+    assert rules.withdrawal_fee(20, 50_000) == 1
+
+
+def test_fixed_rate_payment_is_at_least_a_cent():
+    for energy, rate_ppm in pairs(AMOUNTS, [0, 1, 500, 250_000, PPM], PPM + 1):
+        payment = rules.fixed_rate_payment(energy, rate_ppm)
+        assert payment == twin.fixed_rate_payment(energy, rate_ppm) and payment >= 1, (energy, rate_ppm)
+
+
+def test_split_payments_never_exceed_the_budget():
+    gen = np.random.default_rng(3)
+    for budget in (0, 1, 37_123, 9_000_000, 10**15):
+        units = gen.integers(0, 50_000, 400)
+        scale = fixed_point_scale(budget)
+        value = budget * scale // max(int(units.sum()), 1)
+        paid = [rules.split_payment(int(u), value, scale) for u in units]
+        assert paid == [twin.split_payment(int(u), value, scale) for u in units]
+        assert sum(paid) <= budget
+
+
+def test_pro_rata_gross_is_the_floored_fraction_of_the_queue():
+    for queued, ratio in pairs(AMOUNTS, [0, 1, 333_333, 999_999, 10**6], PPM + 1):
+        gross = rules.pro_rata_gross(queued, ratio)
+        assert gross == twin.pro_rata_gross(queued, ratio) and 0 <= gross <= queued, (queued, ratio)
+
+
+def test_rights_bought_are_whole_rights():
+    for price, right_price in itertools.product([0, 1, 49_999, 50_000, 50_001, 10**8], [1, 50_000, 10**8]):
+        assert rules.rights_bought(price, right_price) == twin.rights_bought(price, right_price) == price // right_price
+
+
+@pytest.mark.parametrize("unit_price", [1, 70, 100, 12_345, 10**12])
+def test_purchase_contribution_floors_each_step(unit_price):
+    prices = price_table(8_000, 0.9, 2_000_000)[::16].tolist() + [0, 1, 69, 70, 71, 10**8]
+    tier_ppm = np.array([PPM, 0, 1_200_000, 1_500_000, 333_333], dtype=np.int64)
+    level_ppm = np.array([PPM, 1_100_000, 999_999, 10 * PPM], dtype=np.int64)
+    for price, tier, level in itertools.product(prices, range(len(tier_ppm)), range(len(level_ppm))):
+        arguments = (price, tier, level, unit_price, tier_ppm, level_ppm)
+        assert rules.purchase_contribution(*arguments) == twin.purchase_contribution(*arguments), arguments
+    # floored step by step: 69 cents at 70 per unit earn 985 milli-units, × 1.1 → 1 083 (not 1 084)
+    assert rules.purchase_contribution(69, 0, 1, 70, tier_ppm, level_ppm) == 1_083

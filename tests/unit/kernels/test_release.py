@@ -1,0 +1,68 @@
+"""``sim.kernels.release`` (the release rules) against its plain-Python twin
+(twin_release.py) on random small inputs: every array and every total must agree exactly."""
+
+import numpy as np
+import pytest
+
+from sim.core.units import PPM, QUEUE_NONE, fixed_point_scale
+from sim.kernels import release as release_columns
+from sim.kernels.release import fixed_rate_kernel, linear_kernel, queue_kernel, release_split_kernel
+from tests.helpers import SIZES, as_lists, assert_same, random_members, totals
+from tests.unit.kernels import twin_release as twin
+
+
+@pytest.mark.parametrize("n", SIZES)
+@pytest.mark.parametrize("budget", [0, 1, 37_123, 9_000_000, 10**15])
+def test_release_split_kernel_matches_twin(n, budget):
+    arrays = random_members(n, n + budget % 1000)
+    expected = as_lists(arrays)
+    scale = fixed_point_scale(budget)
+    unit_value_scaled = budget * scale // max(int(arrays["contribution"].sum()), 1)
+    out = totals(release_columns.N_TOTALS)
+    release_split_kernel(n, arrays["contribution"], arrays["energy"], arrays["balance"], unit_value_scaled, scale, out)
+    assert out.sum(axis=0).tolist() == twin.release_split(expected, unit_value_scaled, scale)
+    assert out[:, release_columns.RELEASED].sum() <= budget
+    assert_same(arrays, expected)
+
+
+@pytest.mark.parametrize("n", SIZES)
+@pytest.mark.parametrize("rate_ppm", [0, 500, 250_000, PPM])
+def test_fixed_rate_kernel_matches_twin(n, rate_ppm):
+    arrays = random_members(n, n + rate_ppm)
+    expected = as_lists(arrays)
+    out = totals(release_columns.N_TOTALS)
+    fixed_rate_kernel(n, arrays["contribution"], arrays["energy"], arrays["balance"], rate_ppm, out)
+    assert out.sum(axis=0).tolist() == twin.fixed_rate(expected, rate_ppm)
+    assert_same(arrays, expected)
+
+
+@pytest.mark.parametrize("n", SIZES)
+@pytest.mark.parametrize("payment_per_right", [0, 100, 50_000])
+def test_linear_kernel_matches_twin(n, payment_per_right):
+    arrays = random_members(n, n + payment_per_right)
+    expected = as_lists(arrays)
+    out = totals(release_columns.N_TOTALS)
+    linear_kernel(n, arrays["contribution"], arrays["energy"], arrays["balance"], arrays["rights"],
+                  payment_per_right, out)
+    assert out.sum(axis=0).tolist() == twin.linear(expected, payment_per_right)
+    assert_same(arrays, expected)
+
+
+@pytest.mark.parametrize("n", SIZES)
+@pytest.mark.parametrize("budget", [0, 70_000, 10**9])
+def test_queue_kernel_matches_twin(n, budget):
+    arrays = random_members(n, 3 * n + budget)
+    gen = np.random.default_rng(n)
+    line = gen.permutation(n).astype(np.int64)
+    line = np.concatenate([line, line[: n // 3]])  # re-entries leave stale entries behind
+    arrays["queue_position"][line] = np.arange(line.size)
+    arrays["queue_position"][gen.random(n) < 0.1] = QUEUE_NONE  # left the line
+    expected = as_lists(arrays)
+    head = min(2, line.size)
+    out = np.zeros((1, release_columns.N_TOTALS), dtype=np.int64)
+    new_head = queue_kernel(line, head, arrays["queue_position"], arrays["contribution"], arrays["energy"],
+                            arrays["balance"], budget, out)
+    twin_totals, twin_head = twin.queue(expected, line.tolist(), head, budget)
+    assert (out[0].tolist(), new_head) == (twin_totals, twin_head)
+    assert_same(arrays, expected)
+    assert out[0, release_columns.RELEASED] <= budget
