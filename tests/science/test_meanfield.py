@@ -7,11 +7,12 @@ import pandas as pd
 import pytest
 
 from sim.engine.simulation import run
+from sim.kernels.money_rules import share_of, withdrawal_fee
 from sim.scenario.compiled import compile_rules
 from sim.scenario.scaling import resolve
 from sim.science import meanfield
 from sim.science import validation_page as validation
-from tests.conftest import BASELINE, SCENARIOS, run_cli
+from tests.helpers import BASELINE, SCENARIOS, run_cli
 
 SMALL_MEMBERS = 50_000
 NOISE_SIGMAS = 4.0
@@ -20,6 +21,18 @@ NOISE_SIGMAS = 4.0
 def failures(checks):
     return [f"{check.name}: {check.obtained!r} not in [{check.low!r}, {check.high!r}]"
             for check in checks if not check.passed]
+
+
+@pytest.mark.parametrize("fee_ppm", [0, 1, 50_000, 999_999])
+def test_expected_fee_is_the_engine_fee_without_its_floor(fee_ppm):
+    """The twin's float statements of a share and of the withdrawal fee differ from the
+    engine's integer ones (``share_of``, ``withdrawal_fee``) by the floor alone: under a cent."""
+    for gross in (0, 1, 19, 20, 999_999, 123_456_789, 10**12):
+        expected = meanfield.expected_withdrawal_fee(float(gross), fee_ppm)
+        assert withdrawal_fee(gross, fee_ppm) <= expected < withdrawal_fee(gross, fee_ppm) + 1, gross
+        assert meanfield.expected_share(float(gross), fee_ppm) == expected
+        floored = share_of(gross, fee_ppm)
+        assert floored <= meanfield.expected_share(float(gross), fee_ppm) < floored + 1
 
 
 def test_day_step_correction_reproduces_the_daily_map():

@@ -3,7 +3,8 @@
 import numpy as np
 
 from sim.core.units import share_to_ppm
-from sim.scenario.compiled import PRICE_TABLE_SIZE, price_table
+from sim.scenario.compiled import PRICE_TABLE_SIZE, compile_rules, price_table
+from sim.scenario.params import ReferralParams, Scenario, generation_shares
 
 
 def test_price_table_is_a_lognormal_inverse_cdf():
@@ -26,3 +27,19 @@ def test_shares_become_parts_per_million():
     assert share_to_ppm(0.05) == 50_000
     assert share_to_ppm(3.33) == 3_330_000
     assert share_to_ppm(1.0) == 1_000_000
+
+
+def test_each_referral_generation_gets_the_decayed_share():
+    assert generation_shares(0.2, 0.5, 0) == []
+    assert generation_shares(0.2, 0.5, 4) == [0.2, 0.1, 0.05, 0.025]
+    assert generation_shares(0.3, 0.0, 3) == [0.3, 0.0, 0.0]
+
+
+def test_referral_tables_are_the_generation_shares_in_ppm():
+    """compile_rules rounds each generation's share to ppm once (docs/MODEL.md §7)."""
+    referrals = ReferralParams(generations=3, contribution_share=0.3, cash_reward_share_of_sales=0.01,
+                               decay_per_generation=0.7)
+    rules = compile_rules(Scenario(referrals=referrals, merchants={"concession_share": 0.5}))
+    assert rules.referral_contribution_ppm.tolist() == [300_000, 210_000, 147_000]
+    assert rules.referral_cash_ppm.tolist() == [10_000, 7_000, 4_900]
+    assert rules.referral_contribution_ppm.tolist() == [share_to_ppm(s) for s in generation_shares(0.3, 0.7, 3)]
