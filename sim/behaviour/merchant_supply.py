@@ -1,5 +1,5 @@
 """How many merchants the platform wants and how much their number limits purchases
-(docs/MODEL.md §Merchants); shared by the engine and the plain reference model."""
+(docs/MODEL.md §5.3, §6.1); shared by the engine and the plain reference model."""
 
 from sim.scenario.compiled import Rules
 

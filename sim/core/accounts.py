@@ -1,4 +1,4 @@
-"""The chart of accounts of circsim's double-entry ledger (docs/MODEL.md §Ledger).
+"""The chart of accounts of circsim's double-entry ledger (docs/MODEL.md §16).
 
 Every cent is in exactly one account, the outside world included, so the accounts sum to
 zero at every moment. The names are also the account columns of ``ledger.parquet``.

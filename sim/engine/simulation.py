@@ -25,7 +25,7 @@ from sim.results.provenance import build_manifest
 from sim.results.run_result import RunResult
 from sim.results.tables import build_members_frame, daily_frame
 from sim.scenario.compiled import compile_rules, level_count
-from sim.scenario.loading import scenario_hash, scenario_on_day
+from sim.scenario.loading import Timeline, scenario_hash
 from sim.scenario.params import Scenario
 from sim.scenario.scaling import resolve
 
@@ -37,7 +37,8 @@ class Simulation:
     def __init__(self, scenario: Scenario, validate: bool = False):
         self.scenario = scenario
         self.validate = validate
-        self.rules = rules = compile_rules(scenario_on_day(scenario, 0))
+        self.timeline = Timeline(scenario)
+        self.rules = rules = compile_rules(self.timeline.base)  # day 0's events apply in the events phase
         self.members = new_members(rules.initial_members * 5 // 4 + 1024)
         self.members.add(rules.initial_members, day=0)
         self.merchants = new_merchants(rules.initial_merchants)

@@ -1,5 +1,5 @@
 """Honorary dividends: each active member holding a level is paid that level's share of
-the day's honorary release (docs/MODEL.md §Honorary)."""
+the day's honorary release (docs/MODEL.md §10)."""
 
 import numpy as np
 from numba import njit, prange

@@ -4,7 +4,6 @@ away. See docs/MODEL.md §4."""
 from sim.core import rng
 from sim.engine import merchants as merchant_rules
 from sim.scenario.compiled import compile_rules
-from sim.scenario.loading import scenario_on_day
 
 WRITES = ("merchants_left",)
 """The daily columns this phase starts (``sim.today``)."""
@@ -12,9 +11,9 @@ WRITES = ("merchants_left",)
 
 def play(sim) -> None:
     """Scheduled changes take effect (parameter changes, merchant exoduses)."""
-    todays = [event for event in sim.scenario.events if event.day == sim.day]
+    todays = sim.timeline.events_on(sim.day)
     if todays:
-        sim.rules = compile_rules(scenario_on_day(sim.scenario, sim.day))
+        sim.rules = compile_rules(sim.timeline.scenario_from(sim.day))
         sim.members.view("level_recheck")[:] = 1  # the level thresholds may have changed
     sim.today["merchants_left"] = sum(
         merchant_rules.leave_by_draw(sim.merchants, sim.rules, event.merchant_exodus_share, sim.day,
