@@ -68,7 +68,8 @@ def add_science_commands(commands) -> None:
     validation_parser.add_argument("--out", type=Path, default=Path("docs"),
                                    help="folder of validation.md and figures/ (default: docs)")
     validation_parser.add_argument("--members", type=positive_int,
-                                   help="initial members of the baseline checked against the twin (default 1000000)")
+                                   help="initial members of the baseline checked against the twin (default 1000000; "
+                                        "below it the twin's tolerances widen with the sampling noise)")
     validation_parser.set_defaults(handler=command_validation)
 
     meanfield_parser = commands.add_parser("meanfield", help="write the mean-field twin beside a saved run")

@@ -37,7 +37,9 @@ TWIN_MEMBERS = 1_000_000
 PARTING_MEMBERS = 20_000
 """Initial members of the parting check on the page (a market of 200 000)."""
 TWIN_TOLERANCE = 0.01
-"""Largest relative gap between the engine and the twin for the aggregates that follow from means."""
+"""Largest relative gap between the engine and the twin for the aggregates that follow from
+means, at ``TWIN_MEMBERS`` (``PARTING_MEMBERS`` for the parting checks); smaller
+populations widen it by their sampling noise (``sampling_tolerance``)."""
 BALANCE_TOLERANCES = {
     "hard_liabilities_cents": 0.10,
     "platform_cash_cents": 0.02,
@@ -46,7 +48,11 @@ BALANCE_TOLERANCES = {
 }
 """Accepted gaps for the aggregates that depend on the distribution of balances (the
 twin's exponential closure, see ``sim.meanfield``); cash moves little because withdrawals
-and repurchases are a few per cent of the money that passes through it."""
+and repurchases are a few per cent of the money that passes through it. At ``TWIN_MEMBERS``;
+smaller populations widen them by their sampling noise (``sampling_tolerance``)."""
+NOISE_SIGMAS = 4.0
+"""Standard deviations of the extra sampling noise a population smaller than the one a
+tolerance was set at adds to it (``sampling_tolerance``)."""
 BALANCES_COMPARED_FROM_DAY = 30
 """Balance-dependent aggregates are compared from this day: before it, balances are the
 first releases, proportional to each member's first basket (log-normal, not exponential),
@@ -134,13 +140,45 @@ def first_day(mask: np.ndarray) -> float:
 # --- 1. the mean-field twin ----------------------------------------------------------
 
 
+def sampling_tolerance(base: float, noise: float, members: int, reference_members: int = TWIN_MEMBERS) -> float:
+    """Tolerance of a gap between the engine and the twin at ``members`` initial members:
+    ``base`` (set at ``reference_members``, the sampling noise there included) at
+    ``reference_members`` or more, and below it ``base`` plus ``NOISE_SIGMAS`` times the
+    noise the smaller population adds. ``noise`` is the engine's relative sampling noise at
+    ``members`` on the first day compared (``meanfield.relative_sampling_noise``, one standard
+    deviation; it is largest there and falls day by day). It falls as 1/√members, so at
+    ``reference_members`` it is noise·√(members / reference_members), and the tolerance is
+    base + NOISE_SIGMAS·noise·(1 − √(members / reference_members)): exactly ``base`` at the
+    reference population, wider and wider as ``members`` falls."""
+    added = noise * max(0.0, 1.0 - math.sqrt(members / reference_members))
+    return base + NOISE_SIGMAS * added
+
+
+def twin_tolerances(noise: np.ndarray, members: int) -> dict[str, float]:
+    """Accepted largest gap of each aggregate ``twin_section`` compares, at ``members``
+    initial members: ``TWIN_TOLERANCE`` and ``BALANCE_TOLERANCES`` at ``TWIN_MEMBERS`` and
+    above, widened by the sampling noise below (``sampling_tolerance``; ``noise`` is
+    ``meanfield.relative_sampling_noise`` of the run's twin, taken on the first day each
+    aggregate is compared)."""
+    tolerances = {name: sampling_tolerance(TWIN_TOLERANCE, float(noise[0]), members)
+                  for name, _ in meanfield.compared_aggregates()}
+    balances_from = min(BALANCES_COMPARED_FROM_DAY, len(noise) - 1)
+    for name, _ in meanfield.compared_aggregates(meanfield.BALANCE_DEPENDENT_STOCKS,
+                                                 meanfield.BALANCE_DEPENDENT_FLOWS):
+        tolerances[name] = sampling_tolerance(BALANCE_TOLERANCES[name], float(noise[balances_from]), members)
+    return tolerances
+
+
 def twin_section(path: Path = SCENARIOS / "baseline.toml", members: int = TWIN_MEMBERS) -> Section:
     """The baseline in the engine and in the twin: the aggregates that follow from means
-    within ``TWIN_TOLERANCE``, the balance-dependent ones within ``BALANCE_TOLERANCES``."""
+    within ``TWIN_TOLERANCE``, the balance-dependent ones within ``BALANCE_TOLERANCES``,
+    both widened by the sampling noise below ``TWIN_MEMBERS`` (``twin_tolerances``)."""
     scenario = resolve(path, members=members)
     engine = run(scenario).daily
     twin = meanfield.solve(scenario)
     plain = meanfield.solve(scenario, day_step_correction=False)
+    noise = meanfield.relative_sampling_noise(twin, scenario)
+    tolerances = twin_tolerances(noise, members)
     source = "mean-field twin, sim/meanfield.py"
     checks = []
     for name, cumulative in meanfield.compared_aggregates():
@@ -148,14 +186,13 @@ def twin_section(path: Path = SCENARIOS / "baseline.toml", members: int = TWIN_M
         plain_gap = np.abs(meanfield.relative_gap(engine, plain, name, cumulative)).max()
         checks.append(Check(f"{meanfield.label(name, cumulative)}: largest gap to the twin", source,
                             f"0 (without the day-step correction: {plain_gap:.2%})", 0.0, float(gap.max()),
-                            0.0, TWIN_TOLERANCE, "%"))
+                            0.0, tolerances[name], "%"))
     for name, cumulative in meanfield.compared_aggregates(meanfield.BALANCE_DEPENDENT_STOCKS,
                                                           meanfield.BALANCE_DEPENDENT_FLOWS):
         gap = np.abs(meanfield.relative_gap(engine, twin, name, cumulative))
         checks.append(Check(f"{meanfield.label(name, cumulative)}: largest gap from day {BALANCES_COMPARED_FROM_DAY}",
                             source + " (balance closure)", "0", 0.0, float(gap[BALANCES_COMPARED_FROM_DAY:].max()),
-                            0.0, BALANCE_TOLERANCES[name], "%"))
-    noise = meanfield.relative_sampling_noise(twin, scenario)
+                            0.0, tolerances[name], "%"))
     text = (f"`{path.name}` at {members:,} initial members (market {scenario.population.market_size_members:,}), "
             f"{scenario.run.days} days, seed {scenario.run.seed}, against the twin of the same scenario. Stocks are "
             "compared day by day, flows as cumulative sums; the gap is (engine − twin) / twin. The sampling noise "
@@ -163,18 +200,25 @@ def twin_section(path: Path = SCENARIOS / "baseline.toml", members: int = TWIN_M
             f"{noise[min(BALANCES_COMPARED_FROM_DAY, len(noise) - 1)]:.2%} on day {BALANCES_COMPARED_FROM_DAY}. The "
             "twin's equations, its balance closure and where it stops applying are in the docstring of "
             "`sim/meanfield.py`.")
+    if members < TWIN_MEMBERS:
+        text += (f" The tolerances, set at {TWIN_MEMBERS:,} members, are widened by {NOISE_SIGMAS:g} times the "
+                 f"sampling noise that {members:,} members add (`sampling_tolerance` in "
+                 "`sim/science/validation_page.py`).")
     return Section("The mean-field twin and the engine", text, checks, {"engine": engine, "twin": twin})
 
 
 def parting_section(path: Path = VALIDATION_SCENARIOS / "fixed_rate_contagion.toml",
                     members: int = PARTING_MEMBERS) -> Section:
     """Where the twin must part from the engine: once withdrawals fail. With contagion the
-    engine's members leave; without it they stay (only the money parts)."""
+    engine's members leave; without it they stay (only the money parts). The agreement
+    checks' ``TWIN_TOLERANCE`` is widened by the sampling noise below ``PARTING_MEMBERS``."""
     scenario = resolve(path, members=members)
     calm = resolve(scenario, settings=CONTAGION_OFF)
     engine = run(scenario, threads=ONE_THREAD).daily
     engine_calm = run(calm, threads=ONE_THREAD).daily
     twin, twin_calm = meanfield.solve(scenario), meanfield.solve(calm)
+    tolerance = sampling_tolerance(TWIN_TOLERANCE, float(meanfield.relative_sampling_noise(twin, scenario)[0]),
+                                   members, PARTING_MEMBERS)
     failure_day = first_day(engine["withdrawals_unpaid_cents"].to_numpy() > 0)
     if failure_day + PARTING_DAYS_AFTER >= len(engine):
         raise ValueError(f"{path.name}: withdrawals must fail at least {PARTING_DAYS_AFTER} days before the end")
@@ -189,14 +233,17 @@ def parting_section(path: Path = VALIDATION_SCENARIOS / "fixed_rate_contagion.to
               f"engine day {failure}", failure, twin_broke, failure - FAILURE_DAY_TOLERANCE,
               failure + FAILURE_DAY_TOLERANCE, "day"),
         Check("active members with contagion, before that day: largest gap", source, "0", 0.0,
-              float(members_gap[:failure].max()), 0.0, TWIN_TOLERANCE, "%"),
+              float(members_gap[:failure].max()), 0.0, tolerance, "%"),
         Check(f"active members with contagion, {PARTING_DAYS_AFTER} days after: gap", source,
               f"parted (≥ {PARTED_GAP:.0%})", None, float(members_gap[after]), PARTED_GAP, math.inf, "%"),
         Check("active members without contagion, every day: largest gap", source, "0", 0.0,
-              float(calm_gap.max()), 0.0, TWIN_TOLERANCE, "%"),
+              float(calm_gap.max()), 0.0, tolerance, "%"),
     ]
     text = (f"`{path.name}` (rule C with bank-run contagion) at {members:,} initial members, and the same "
             "without contagion. The twin pays every withdrawal; the engine queues what it cannot pay.")
+    if members < PARTING_MEMBERS:
+        text += (f" The agreement tolerance, set at {PARTING_MEMBERS:,} members, is widened by {NOISE_SIGMAS:g} "
+                 f"times the sampling noise that {members:,} members add (`sampling_tolerance`).")
     return Section("Where the twin and the engine part", text, checks,
                    {"engine": engine, "engine_calm": engine_calm, "twin": twin, "twin_calm": twin_calm,
                     "failure": failure})
