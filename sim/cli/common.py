@@ -3,11 +3,14 @@ the scenario named on the command line."""
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 import numba
 
 from sim.core.errors import InputError
-from sim.scenario.loading import load_scenario
+from sim.scenario.loading import load_scenario, parse_override
+from sim.scenario.params import Scenario
+from sim.scenario.scaling import resolve
 
 EXIT_BAD_INPUT = 2
 EXIT_INVARIANT = 1
@@ -58,9 +61,18 @@ def check_out_dir(out: Path) -> None:
         raise UserError([f"--out {out}: exists and is not a folder"])
 
 
-def load(args) -> "object":
-    """Load the scenario named on the command line with its --set overrides."""
-    return load_scenario(args.scenario, args.set or ())
+def settings(args) -> dict[str, Any]:
+    """The ``--set`` overrides, by dotted field path (the last one of a field wins)."""
+    return {".".join(key_path): value for key_path, value in map(parse_override, args.set or ())}
+
+
+def load(args, scaled: bool = True) -> Scenario:
+    """The scenario named on the command line with the options applied as ``resolve`` applies
+    them: scaled to ``--members`` (unless ``scaled`` is false), then ``--days`` and ``--seed``,
+    then every ``--set`` last, so an explicit setting wins over the scaling. Each problem
+    names the option that caused it."""
+    return resolve(load_scenario(args.scenario), getattr(args, "days", None),
+                   getattr(args, "members", None) if scaled else None, getattr(args, "seed", None), settings(args))
 
 
 def scenario_arguments(sub) -> None:

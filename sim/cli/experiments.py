@@ -93,11 +93,10 @@ def command_sensitivity(args) -> int:
 
 def command_frontier(args) -> int:
     from sim.experiments.frontier import find_frontier
-    from sim.scenario.scaling import resolve
 
     if args.out is not None and args.out.is_dir():
         raise UserError([f"--out {args.out}: is a folder; give a file name for the JSON result"])
-    scenario = resolve(load(args), args.days, args.members)
+    scenario = load(args)
 
     def show(evaluation):
         print(f"  {args.parameter} = {evaluation.value:g}: {evaluation.ruined} of {evaluation.replicates} collapsed",

@@ -3,9 +3,17 @@
 import sys
 from pathlib import Path
 
-from sim.cli.common import check_out_dir, check_threads, load, non_negative_int, positive_int, scenario_arguments
+from sim.cli.common import (
+    check_out_dir,
+    check_threads,
+    load,
+    non_negative_int,
+    positive_int,
+    scenario_arguments,
+    settings,
+)
 from sim.core.formatting import format_cents
-from sim.scenario.loading import scenario_hash
+from sim.scenario.loading import load_scenario, scenario_hash
 
 
 def summary_lines(result, run_dir: Path | None) -> list[str]:
@@ -45,10 +53,7 @@ def command_run(args) -> int:
     scenario = load(args)
     if args.replicates > 1:
         return run_replicated(args, scenario)
-    result = run(
-        scenario, days=args.days, members=args.members, seed=args.seed, threads=args.threads,
-        validate=args.validate, progress=sys.stderr.isatty(),
-    )
+    result = run(scenario, threads=args.threads, validate=args.validate, progress=sys.stderr.isatty())
     run_dir = result.save(args.out)
     print("\n".join(summary_lines(result, run_dir)))
     if args.report:
@@ -60,8 +65,7 @@ def run_replicated(args, scenario) -> int:
     """`circsim run --replicates R`: R seeds in parallel processes; replicate 0 saved in full."""
     from sim.experiments.replicates import replicate_lines, run_replicates, save_replicates
 
-    result, table = run_replicates(scenario, args.replicates, days=args.days, members=args.members,
-                                   seed=args.seed, threads=args.threads, validate=args.validate)
+    result, table = run_replicates(scenario, args.replicates, threads=args.threads, validate=args.validate)
     run_dir = save_replicates(result, table, args.out)
     print("\n".join(summary_lines(result, run_dir) + replicate_lines(table, result.scenario.run.days)))
     if args.report:
@@ -97,8 +101,9 @@ def command_bench(args) -> int:
     from sim.experiments.bench import bench, report_lines
 
     check_threads(args.threads)
-    scenario = load(args)
-    print("\n".join(report_lines(bench(scenario, args.members, args.days, args.threads))))
+    scenario = load_scenario(args.scenario)
+    measured = bench(scenario, args.members, args.days, args.threads, settings(args))
+    print("\n".join(report_lines(measured)))
     return 0
 
 

@@ -9,7 +9,9 @@ end. The runs are apart because tracing every allocation slows the Python it tra
 
 import time
 import tracemalloc
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from sim.engine.simulation import run
 from sim.scenario.loading import replace
@@ -45,14 +47,16 @@ class BenchResult:
         return self.member_days / sum(self.phase_seconds.values())
 
 
-def bench(scenario: Scenario, members: int, days: int, threads: int | None = None) -> BenchResult:
+def bench(scenario: Scenario, members: int, days: int, threads: int | None = None,
+          settings: Mapping[str, Any] | None = None) -> BenchResult:
     """Run ``scenario`` scaled to ``members`` initial members for ``days`` days and measure it.
 
     The market is capped at ``BENCH_MARKET_FACTOR`` × members, so the population stays near
-    the size asked for while members still join."""
+    the size asked for while members still join; ``settings`` (dotted field paths) are applied
+    after the scaling and the cap, so they win over both."""
     scenario = replace(scenario, {"run.stop_on_collapse": False})
     run(scenario, members=WARM_UP_MEMBERS, days=WARM_UP_DAYS, threads=threads)  # load compiled kernels
-    settings = {"population.market_size_members": int(members * BENCH_MARKET_FACTOR)}
+    settings = {"population.market_size_members": int(members * BENCH_MARKET_FACTOR), **(settings or {})}
     started = time.perf_counter()
     result = run(scenario, members=members, days=days, threads=threads, settings=settings)
     wall_seconds = time.perf_counter() - started

@@ -37,7 +37,7 @@ from sim.scenario.loading import (
     replace,
     scenario_hash,
 )
-from sim.scenario.params import MAX_DAYS, MAX_MEMBERS, Scenario, Section
+from sim.scenario.params import MAX_DAYS, MAX_MEMBERS, FolderName, Scenario, Section
 from sim.scenario.scaling import resolve
 
 MAX_POINTS = 1_000_000
@@ -99,7 +99,7 @@ class Parameter(Section):
 class Sweep(Section):
     """A sweep file: which scenario, which parameters, how many replicates."""
 
-    name: str = Field("sweep", min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.-]+$")
+    name: FolderName = "sweep"
     """Sweep name: its dataset goes to `<out>/<name>/`. Defaults to the file name."""
     description: str = ""
     """What the sweep asks."""

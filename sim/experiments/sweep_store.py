@@ -24,7 +24,7 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from sim.experiments.sweep_design import SweepError, SweepPlan
-from sim.results.files import TEMPORARY_SUFFIX, write_atomic
+from sim.results.files import TEMPORARY_SUFFIX, folder_inside, write_atomic
 from sim.results.provenance import git_commit, package_version
 from sim.scenario.loading import to_toml
 
@@ -53,7 +53,7 @@ class SweepStore:
         """The folder ``out_dir/<name>/`` of ``plan``: created, or — when it holds an earlier
         (interrupted) run of the same sweep — cleaned of half-written files to resume.
         Raises ``SweepError`` when it holds something else."""
-        folder = Path(out_dir) / plan.name
+        folder = folder_inside(out_dir, plan.name)
         manifest_path = folder / MANIFEST
         if manifest_path.is_file():
             if json.loads(manifest_path.read_text())["digest"] != plan.digest():

@@ -40,13 +40,11 @@ def store_totals(totals, row, released, exits, removed, dividend_exits):
 
 
 @njit(parallel=True, cache=True)
-def release_split_kernel(n, contribution, energy, balance, unit_value_scaled, scale, totals):
-    """Rules `pool` (A) and `emission` (B): pay each member in the dividend
-    contribution × unit_value_scaled // scale, capped by its energy.
-
-    ``unit_value_scaled`` is the day's budget × scale // total contribution, floored, so
-    the payments never add up to more than the budget (see ``fixed_point_scale``).
-    """
+def release_split_kernel(n, contribution, energy, balance, value_numerator, value_denominator, exact, totals):
+    """Rules `pool` (A) and `emission` (B): pay each member in the dividend its
+    contribution × the value of a unit (value_numerator / value_denominator, see
+    ``split_payment``), floored and capped by its energy; the payments never add up to more
+    than the day's budget."""
     n_chunks = totals.shape[0]
     for chunk in prange(n_chunks):
         lo, hi = chunk_bounds(n, chunk, n_chunks)
@@ -55,7 +53,7 @@ def release_split_kernel(n, contribution, energy, balance, unit_value_scaled, sc
             units = contribution[i]
             if units == 0:
                 continue
-            paid, exited, gone = pay_dividend(i, split_payment(units, unit_value_scaled, scale),
+            paid, exited, gone = pay_dividend(i, split_payment(units, value_numerator, value_denominator, exact),
                                               energy, contribution, balance)
             released += paid
             exits += exited

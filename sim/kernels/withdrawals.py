@@ -7,7 +7,7 @@ from sim.core.rng import threshold53
 from sim.core.units import NO_DAY, PPM
 from sim.kernels.chunks import chunk_bounds, list_drawn
 from sim.kernels.intrinsics import PREFETCH_AHEAD, prefetch
-from sim.kernels.money_rules import net_of_fee, pro_rata_gross, share_of, withdrawal_fee
+from sim.kernels.money_rules import mul_div_floor, net_of_fee, pro_rata_gross, share_of, withdrawal_fee
 
 # columns of request and payment ``totals``
 PAID_GROSS = 0
@@ -104,7 +104,7 @@ def pay_all_kernel(n, queued, queued_since, withdrawn, fee_ppm, totals):
 @njit(cache=True)
 def affordable_gross(requested, cash, fee_ppm):
     """Largest gross amount ≤ ``requested`` whose net payout (gross − fee) fits in ``cash``."""
-    gross = min(requested, cash * PPM // (PPM - fee_ppm))
+    gross = min(requested, mul_div_floor(cash, PPM, PPM - fee_ppm))
     while gross > 0 and net_of_fee(gross, fee_ppm) > cash:
         gross -= 1
     return gross

@@ -51,17 +51,27 @@ def release(model: "Platform") -> None:
 
 def split_by_contribution(model: "Platform", budget_cents: int) -> tuple[Payments, float]:
     """`pool` and `emission` rules: the budget is split over the members' contribution by a
-    fixed-point value per milli-unit (docs/MODEL.md §2, §9.3, §9.4); nothing is paid when
+    value per milli-unit (``value_of_a_unit``; docs/MODEL.md §2, §9.3, §9.4); nothing is paid when
     no one holds contribution. Returns the payments and the value in cents per contribution
     unit (the ``unit_value`` column)."""
     total_contribution = sum(member.contribution_milli for member in model.members)
     if total_contribution <= 0:
         return [], 0.0
-    scale = fixed_point_scale(budget_cents)
-    unit_value_scaled = budget_cents * scale // total_contribution
-    payments = [member.receive_dividend(member.contribution_milli * unit_value_scaled // scale)
+    numerator, denominator = value_of_a_unit(budget_cents, total_contribution)
+    payments = [member.receive_dividend(member.contribution_milli * numerator // denominator)
                 for member in model.members if member.contribution_milli > 0]
-    return payments, unit_value_scaled * MILLI_UNITS_PER_UNIT / scale
+    return payments, numerator * MILLI_UNITS_PER_UNIT / denominator
+
+
+def value_of_a_unit(budget_cents: int, units: int) -> tuple[int, int]:
+    """The value in cents of one unit of a split, as numerator / denominator: fixed point,
+    (budget × scale // units) / scale, while the units are at most the scale; the exact
+    budget / units beyond it, where fixed point would leave more than a cent per holder
+    behind (docs/MODEL.md §2). Python integers make both exact at any magnitude."""
+    scale = fixed_point_scale(budget_cents)
+    if units <= scale:
+        return budget_cents * scale // units, scale
+    return budget_cents, units
 
 
 def pay_fixed_rate(model: "Platform") -> Payments:
@@ -109,17 +119,16 @@ def pay_the_line(model: "Platform", budget_cents: int) -> Payments:
 
 def honorary(model: "Platform") -> None:
     """The honorary pool's daily share goes to the active members at level ≥ 1 by level
-    weight, split by a fixed-point value per ppm of weight; the remainder stays in the pool
+    weight, split by the value of a ppm of weight (``value_of_a_unit``); the remainder stays in the pool
     (docs/MODEL.md §2, §10)."""
     rules = model.rules
     budget = model.honorary_pool_cents * rules.honorary_release_ppm // PPM
     paid = 0
     if budget > 0 and model.honorary_weight_ppm > 0:
-        scale = fixed_point_scale(budget)
-        value_scaled = budget * scale // model.honorary_weight_ppm
+        numerator, denominator = value_of_a_unit(budget, model.honorary_weight_ppm)
         for member in model.active_members():
             if member.level > 0:
-                payment = rules.level_honorary_weight_ppm[member.level] * value_scaled // scale
+                payment = rules.level_honorary_weight_ppm[member.level] * numerator // denominator
                 member.balance_cents += payment
                 paid += payment
     model.honorary_pool_cents -= paid

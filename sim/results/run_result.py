@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from sim.results.files import folder_inside
 from sim.scenario.loading import load_scenario, to_toml
 from sim.scenario.params import Scenario
 
@@ -34,7 +35,7 @@ class RunResult:
 
     def save(self, out_dir: str | Path = "results") -> Path:
         """Write ``out_dir/<scenario>/<run_id>/`` atomically (temporary name, then rename)."""
-        parent = Path(out_dir) / self.scenario.name
+        parent = folder_inside(out_dir, self.scenario.name)
         parent.mkdir(parents=True, exist_ok=True)
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
         base_id = f"{stamp}-{self.manifest['scenario_hash'][:8]}-s{self.scenario.run.seed}"

@@ -16,6 +16,7 @@ import tomli_w
 from pydantic import ValidationError
 
 from sim.core.errors import InputError
+from sim.scenario import exact_range
 from sim.scenario.params import Event, Scenario
 
 OVERRIDE_ORIGIN = "--set"
@@ -90,10 +91,13 @@ def parse_override(text: str) -> tuple[tuple[str, ...], Any]:
         value = tomllib.loads(f"value = {raw_value.strip()}")["value"]
     except tomllib.TOMLDecodeError:
         value = raw_value.strip()  # a bare word is taken as a string, e.g. rule=pool
+    if isinstance(value, dict):
+        raise ScenarioError([f"{OVERRIDE_ORIGIN} {text}: one field per --set, not a table of them"])
     return key_path, value
 
 
-def _apply_overrides(data: dict, overrides: Iterable[str] | Mapping[str, Any], origins: dict) -> dict:
+def _apply_overrides(data: dict, overrides: Iterable[str] | Mapping[str, Any], origins: dict,
+                     origin: str = OVERRIDE_ORIGIN) -> dict:
     items = overrides.items() if isinstance(overrides, Mapping) else (
         parse_override(text) for text in overrides
     )
@@ -102,7 +106,7 @@ def _apply_overrides(data: dict, overrides: Iterable[str] | Mapping[str, Any], o
         nested: Any = value
         for part in reversed(key_path):
             nested = {part: nested}
-        data = _merge(data, nested, origins, OVERRIDE_ORIGIN)
+        data = _merge(data, nested, origins, origin)
     return data
 
 
@@ -113,9 +117,11 @@ def describe_error(error: dict, origins: dict, top_file: str) -> str:
     message = error["msg"]
     if error["type"] == "extra_forbidden":
         message = "unknown field"
-    elif error["type"] == "value_error":
+    elif error["type"] == "value_error" and not location:
         # a cross-field check: its message starts with the field it names
         return f"{top_file}: {message.removeprefix('Value error, ')}"
+    elif error["type"] == "value_error":
+        message = f"{message.removeprefix('Value error, ')} (got {error['input']!r})"
     else:
         message = f"{message} (got {error['input']!r})"
     origin = origins.get(location, top_file)
@@ -174,23 +180,25 @@ class Timeline:
 
 def _check_events(scenario: Scenario, origin: str) -> None:
     """Every event's changes must name fields that can change mid-run, and the scenario in
-    force from each event day on must be valid; a problem names the event's day and field."""
-    problems = []
+    force from each event day on must be valid; a problem names the event and its day."""
+    problems, changeable = [], []
     for index, event in enumerate(scenario.events):
-        for key in event.set:
-            if key.split(".")[0] in FIXED_FOR_THE_RUN or key in DAY_ZERO_ONLY:
-                problems.append(f"{origin}: events.{index}.set.{key}: cannot change during a run "
-                                f"(event of day {event.day})")
-    if problems:
-        raise ScenarioError(problems)
-    timeline = Timeline(scenario)
+        fixed = [key for key in event.set if key.split(".")[0] in FIXED_FOR_THE_RUN or key in DAY_ZERO_ONLY]
+        problems += [f"{origin}: events.{index}.set.{key}: cannot change during a run (event of day {event.day})"
+                     for key in fixed]
+        changeable.append(event.model_copy(update={"set": {k: v for k, v in event.set.items() if k not in fixed}}))
+    timeline = Timeline(scenario.model_copy(update={"events": tuple(changeable)}))
+    problems += exact_range.problems(timeline.base, origin)
     for day, events in timeline.events_by_day.items():
         try:
-            timeline.scenario_from(day)
+            problems += exact_range.problems(timeline.scenario_from(day), f"{origin}: events (day {day})")
         except ScenarioError as err:
-            fields = ", ".join(key for event in events for key in event.set)
-            raise ScenarioError([f"{origin}: events (day {day}, setting {fields}): "
-                                 f"{p.removeprefix(OVERRIDE_ORIGIN + ': ')}" for p in err.problems]) from None
+            indices = ",".join(str(changeable.index(event)) for event in events)
+            problems += [f"{origin}: events.{indices}.set (day {day}): {p.removeprefix(OVERRIDE_ORIGIN + ': ')}"
+                         for p in err.problems]
+            break  # later days carry the same invalid change
+    if problems:
+        raise ScenarioError(problems)
 
 
 def scenario_on_day(scenario: Scenario, day: int) -> Scenario:
@@ -204,14 +212,15 @@ def scenario_on_day(scenario: Scenario, day: int) -> Scenario:
     return replace(base, overrides) if overrides else base
 
 
-def replace(scenario: Scenario, overrides: Mapping[str, Any]) -> Scenario:
-    """A copy of ``scenario`` with dotted-key overrides applied and validated again."""
+def replace(scenario: Scenario, overrides: Mapping[str, Any], origin: str = OVERRIDE_ORIGIN) -> Scenario:
+    """A copy of ``scenario`` with dotted-key overrides applied and validated again; a
+    problem is reported as coming from ``origin`` (the option that asked for the change)."""
     origins: dict = {}
-    data = _apply_overrides(scenario.model_dump(mode="json"), overrides, origins)
+    data = _apply_overrides(scenario.model_dump(mode="json"), overrides, origins, origin)
     try:
         return Scenario.model_validate(data)
     except ValidationError as err:
-        raise ScenarioError([describe_error(e, origins, OVERRIDE_ORIGIN) for e in err.errors()]) from None
+        raise ScenarioError([describe_error(e, origins, origin) for e in err.errors()]) from None
 
 
 def scenario_hash(scenario: Scenario) -> str:

@@ -5,11 +5,15 @@ Shares and multiples are floats here for readability; the engine turns them into
 integer parts per million (``sim.core.units.share_to_ppm``), so their resolution is 1e-6.
 """
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-MAX_MEMBERS = 50_000_000
+MAX_MEMBERS = 2_000_000_000
+"""Upper bound on any count of members (initial, market, thresholds): members are indexed
+by int32, and only members who joined take memory, so a national market fits."""
+MAX_WEIGHT = 1e9
+"""Upper bound on a relative choice weight, so that the weights' sum stays finite."""
 MAX_DAYS = 36_500
 MAX_CENTS = 10**12
 """Upper bound on any single money parameter (10 billion in currency units)."""
@@ -22,10 +26,34 @@ MAX_GIFT_TIERS = 16
 MAX_GENERATIONS = 10
 
 
-class Section(BaseModel):
-    """Base of every scenario section: immutable, no unknown fields, docstrings kept."""
+def _one_folder(name: str) -> str:
+    """A scenario or sweep name becomes a folder under the output folder: it must name one
+    folder there, never the output folder itself or its parent."""
+    if set(name) == {"."}:
+        raise ValueError("must name a folder: it cannot be only dots")
+    return name
 
-    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+
+FolderName = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.-]+$"),
+                       AfterValidator(_one_folder)]
+"""Letters, digits, ``_``, ``.`` and ``-``, not only dots: one folder name, used as a path."""
+
+
+class Section(BaseModel):
+    """Base of every scenario section: immutable, no unknown fields, docstrings kept; values
+    of the wrong type are refused, not coerced (``true`` or ``"5"`` where a number belongs;
+    a whole number is accepted where a decimal one is), and so are ``inf`` and ``nan``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True, strict=True,
+                              allow_inf_nan=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _arrays_as_tuples(cls, data: Any) -> Any:
+        """TOML and JSON give arrays as lists; the sections hold them as tuples."""
+        if isinstance(data, dict):
+            return {key: tuple(value) if isinstance(value, list) else value for key, value in data.items()}
+        return data
 
 
 class RunParams(Section):
@@ -57,7 +85,7 @@ class MerchantParams(Section):
     """Share of each sale a merchant gives up to the platform (used when no options are given)."""
     concession_options: tuple[Annotated[float, Field(gt=0.0, le=1.0)], ...] = ()
     """Concession shares merchants choose among (seed 003: a larger concession buys promotion)."""
-    concession_option_weights: tuple[Annotated[float, Field(gt=0.0)], ...] = ()
+    concession_option_weights: tuple[Annotated[float, Field(gt=0.0, le=MAX_WEIGHT)], ...] = ()
     """How often each concession option is chosen by a joining merchant (relative weights)."""
     promotion_elasticity: float = Field(0.0, ge=0.0, le=10.0)
     """A merchant's share of purchases is proportional to concession ** elasticity (0: uniform)."""
@@ -141,7 +169,7 @@ class GiftTier(Section):
     """Contribution earned per cent, relative to an ordinary purchase."""
     level_granted: int = Field(0, ge=0, le=MAX_LEVELS)
     """The buyer's level is lifted to at least this level (0: no lift)."""
-    choice_weight: float = Field(1.0, gt=0.0)
+    choice_weight: float = Field(1.0, gt=0.0, le=MAX_WEIGHT)
     """How often this tier is chosen among gift-package purchases (relative weight)."""
 
 
@@ -267,7 +295,7 @@ class Event(Section):
 
 
 class Scenario(Section):
-    name: str = Field("scenario", min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.-]+$")
+    name: FolderName = "scenario"
     """Scenario name: results go to `<out>/<name>/<run_id>/`. Defaults to the file name."""
     description: str = ""
     """What the scenario models and where its numbers come from."""

@@ -204,11 +204,15 @@ def day_rates(rules: Rules) -> DayRates:
     applied to every basket of the price table, then averaged."""
     prices = rules.price_table
 
-    def mean_share(ppm: int) -> float:
-        return float(share_of(prices, ppm).mean())
+    def each_price(rule, *args) -> np.ndarray:
+        """``rule`` (a scalar integer rule) applied to every basket of the price table."""
+        return np.array([rule(int(price), *args) for price in prices], dtype=np.int64)
 
-    units = purchase_contribution(prices, 0, 0, rules.contribution_unit_price_cents,
-                                  rules.tier_contribution_ppm, rules.level_contribution_ppm)
+    def mean_share(ppm: int) -> float:
+        return float(each_price(share_of, ppm).mean())
+
+    units = each_price(purchase_contribution, 0, 0, rules.contribution_unit_price_cents,
+                       rules.tier_contribution_ppm, rules.level_contribution_ppm)
     withdrawal_share = rules.withdrawal_share_ppm / PPM
     return DayRates(
         rules=rules,
@@ -217,8 +221,9 @@ def day_rates(rules: Rules) -> DayRates:
         pool_inflow_cents=mean_share(rules.pool_share_ppm),
         energy_cents=mean_share(int(rules.tier_multiple_ppm[0])),
         contribution_milli=float(units.mean()),
-        rights=float(rights_bought(prices, rules.right_price_cents).mean()) if rules.release_rule == "linear" else 0.0,
-        repurchase_cap_cents=share_of(prices, rules.repurchase_max_ppm).astype(np.float64),
+        rights=float(each_price(rights_bought, rules.right_price_cents).mean()) if rules.release_rule == "linear"
+        else 0.0,
+        repurchase_cap_cents=each_price(share_of, rules.repurchase_max_ppm).astype(np.float64),
         withdrawal_threshold_cents=rules.min_withdrawal_cents / withdrawal_share if withdrawal_share > 0 else 0.0,
     )
 

@@ -12,7 +12,7 @@ import time
 import psutil
 import pytest
 
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 WORKERS_GONE_WITHIN_SECONDS = 15
 

@@ -14,7 +14,7 @@ from sim.report.build import report_content, write_report
 from sim.report.charts import run_charts
 from sim.report.pdf import text_pages
 from sim.results.reading import read_run
-from tests.conftest import BASELINE
+from tests.helpers import BASELINE
 
 DESCRIPTIONS = [r"costs $\undefinedcommand{x}$ to join", "pay $5 today, get $10 back", r"a \$ sign and 50% off_{x}^y"]
 

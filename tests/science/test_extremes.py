@@ -9,7 +9,7 @@ from sim import ScenarioError, load_scenario, run
 from sim.reference.model import first_difference, run_reference
 from sim.scenario import loading
 from sim.scenario.params import Scenario
-from tests.conftest import BASELINE
+from tests.helpers import BASELINE
 
 
 def shrinking_market(tmp_path):
@@ -67,7 +67,7 @@ def test_an_invalid_state_after_an_event_names_its_day(tmp_path):
     with pytest.raises(ScenarioError) as raised:
         load_scenario(path)
     (problem,) = raised.value.problems
-    assert "events (day 3, setting purchases.basket_median_cents)" in problem
+    assert problem.startswith(f"{path.resolve()}: events.0.set (day 3): purchases.basket_median_cents")
 
 
 def test_loading_validates_each_event_day_once(tmp_path, monkeypatch):
@@ -91,3 +91,100 @@ def test_loading_validates_each_event_day_once(tmp_path, monkeypatch):
         loading.load_scenario(path)
         assert len(calls) <= events + 2
         assert sum(calls) == events  # only the first validation holds the event list
+
+
+def gift_scheme(tmp_path, members: int, rule_lines: str, days: int):
+    """Every member buys a 10⁸-cent gift package every day, at 1-cent contribution units,
+    weight 10, lifted to a level with contribution multiplier 10: the largest contribution
+    per purchase the bounds allow (10¹³ milli-units)."""
+    path = tmp_path / "gifts.toml"
+    path.write_text(f"""name = "gifts"
+[run]
+days = {days}
+[population]
+initial_members = {members}
+market_size_members = {members}
+bass_innovation_per_day = 0.0
+bass_imitation_per_day = 0.0
+churn_probability_per_day = 0.0
+[merchants]
+initial_merchants = 5
+[purchases]
+purchase_probability_per_day = 1.0
+basket_median_cents = 100000000
+basket_max_cents = 100000000
+[rewards]
+energy_multiple = 100.0
+contribution_unit_price_cents = 1
+[release]
+{rule_lines}
+[withdrawals]
+withdrawal_probability_per_day = 0.0
+[gift_packages]
+share_of_purchases = 1.0
+[[gift_packages.tiers]]
+price_cents = 100000000
+energy_multiple = 100.0
+contribution_weight = 10.0
+level_granted = 1
+[[levels.tiers]]
+min_lifetime_contribution_units = 1000000000000
+contribution_multiplier = 10.0
+""")
+    return path
+
+
+def test_contribution_of_the_largest_purchases_does_not_wrap(tmp_path):
+    """Integer overflow inside the bounds (issue, kind 1a): contribution wrapped negative on
+    day 0, members_in_dividend was 0 and rule `pool` topped the pool up. A purchase earns
+    10⁸ cents × 1000 // 1 × 10 × 10 = 10¹³ milli-units (docs/MODEL.md §6.5)."""
+    path = gift_scheme(tmp_path, 10, 'rule = "pool"\ndividend_pool_share_of_sales = 0.1', days=5)
+    result = run(path, validate=True)
+    daily, members = result.daily, result.members
+    assert (daily["members_in_dividend"] == 10).all()
+    assert (daily["platform_top_up_cents"] == 0).all()
+    assert (daily["unit_value"] >= 0).all()
+    assert (daily["released_cents"] <= daily["pool_inflow_cents"].cumsum()).all()
+    assert first_difference(daily, run_reference(path).daily()) is None
+    assert int(members["contribution_milli"].min()) >= 0 if "contribution_milli" in members else True
+
+
+def test_the_pool_pays_its_budget_at_any_magnitude(tmp_path):
+    """Precision lost at scale (issue, kind 2): with 10¹⁸ milli-units of contribution the
+    fixed-point value of a unit fell to 0; from day 106 some days released nothing and the
+    pool held 7.4 × 10¹² cents on day 999. Rule `pool` with release share 1 must pay out the
+    pool up to the floors of the split: less than a cent per holder stays behind each day
+    (docs/MODEL.md §2, §9.3)."""
+    path = gift_scheme(tmp_path, 200, 'rule = "pool"\ndividend_pool_share_of_sales = 0.1\n'
+                                      "pool_release_share_per_day = 1.0", days=300)
+    daily = run(path).daily
+    assert (daily["released_cents"] > 0).all()
+    assert (daily["pool_balance_cents"] < daily["members_in_dividend"]).all()
+    assert daily["contingent_liabilities_cents"].iloc[-1] > 0
+
+
+def test_a_day_that_could_add_more_than_two_to_the_62_is_refused(tmp_path):
+    path = gift_scheme(tmp_path, 10, 'rule = "pool"', days=5)
+    text = path.read_text().replace("market_size_members = 10", "market_size_members = 2000000000")
+    path.write_text(text)
+    with pytest.raises(ScenarioError) as raised:
+        load_scenario(path)
+    assert any("one day could add" in p and "energy granted" in p and "population.market_size_members" in p
+               for p in raised.value.problems)
+
+
+def test_a_run_stops_the_day_before_a_total_could_wrap(tmp_path):
+    """Integer overflow inside the bounds (issue, kind 1b): contingent liabilities went
+    negative on day 307 of 3 000 000 members buying 10⁸-cent baskets at 100×. The run stops
+    with one line naming the total, the day and the fields that drive it."""
+    from sim.engine.simulation import Simulation
+    from sim.scenario.exact_range import ExactRangeError
+
+    sim = Simulation(load_scenario(gift_scheme(tmp_path, 10, 'rule = "fixed_rate"', days=5)))
+    sim.step()
+    sim.totals.energy_outstanding_cents = 2**63 - 1 - 10**11
+    with pytest.raises(ExactRangeError) as raised:
+        sim.step()
+    (problem,) = raised.value.problems
+    assert problem.startswith("day 1: energy granted reached")
+    assert "rewards.energy_multiple" in problem

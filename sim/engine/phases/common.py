@@ -18,11 +18,20 @@ def day_key(sim, stream: int) -> np.uint64:
     return np.uint64(rng.day_key(sim.rules.seed, stream, sim.day))
 
 
-def unit_value_scaled(budget_cents: int, units: int) -> tuple[int, int]:
-    """Fixed-point value of one unit (contribution milli-unit or honorary weight ppm) and its
-    scale (``fixed_point_scale``)."""
+def unit_value(budget_cents: int, units: int) -> tuple[int, int, bool]:
+    """The value in cents of one unit of a split (a contribution milli-unit, or a ppm of
+    honorary weight) as a fraction ``numerator / denominator``, and whether it is exact.
+
+    While the units are at most the budget's ``fixed_point_scale``, the value is held in fixed
+    point, (budget × scale // units) / scale: each holder then loses less than units/scale ≤ 1
+    cent to it beyond its own floor. Beyond that, the fixed point would leave more than a cent
+    per holder behind (at 10¹⁸ milli-units it paid nothing at all), so the value is the exact
+    budget / units and each part is floor(units_i × budget / units) (``mul_div_floor``).
+    docs/MODEL.md §2."""
     scale = fixed_point_scale(budget_cents)
-    return budget_cents * scale // units, scale
+    if units <= scale:
+        return budget_cents * scale // units, scale, False
+    return budget_cents, units, True
 
 
 def scratch(sim) -> np.ndarray:

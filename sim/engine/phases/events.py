@@ -4,6 +4,7 @@ away. See docs/MODEL.md §4."""
 from sim.core import rng
 from sim.engine import merchants as merchant_rules
 from sim.scenario.compiled import compile_rules
+from sim.scenario.exact_range import daily_bounds, refuse_if_out_of_range
 
 WRITES = ("merchants_left",)
 """The daily columns this phase starts (``sim.today``)."""
@@ -13,7 +14,10 @@ def play(sim) -> None:
     """Scheduled changes take effect (parameter changes, merchant exoduses)."""
     todays = sim.timeline.events_on(sim.day)
     if todays:
-        sim.rules = compile_rules(sim.timeline.scenario_from(sim.day))
+        in_force = sim.timeline.scenario_from(sim.day)
+        refuse_if_out_of_range(in_force, f"scenario {sim.scenario.name}: events (day {sim.day})")
+        sim.daily_bounds = daily_bounds(in_force)
+        sim.rules = compile_rules(in_force)
         sim.members.view("level_recheck")[:] = 1  # the level thresholds may have changed
     sim.today["merchants_left"] = sum(
         merchant_rules.leave_by_draw(sim.merchants, sim.rules, event.merchant_exodus_share, sim.day,

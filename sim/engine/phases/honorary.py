@@ -4,7 +4,7 @@ import numpy as np
 
 from sim.core.accounts import Account
 from sim.core.units import PPM
-from sim.engine.phases.common import chunk_totals, unit_value_scaled
+from sim.engine.phases.common import chunk_totals, unit_value
 from sim.kernels.honorary import N_HONORARY_TOTALS, honorary_kernel
 
 WRITES = ("honorary_paid_cents",)
@@ -28,13 +28,13 @@ def play(sim) -> None:
 def _honorary_payments(sim) -> np.ndarray:
     """Each level's honorary dividend today: the day's share of the honorary pool split by
     level weight over the active members at each level, floored; 0 at level 0 and at levels
-    nobody holds. On Python integers, where weight × value ≤ budget × scale < 2**62."""
+    nobody holds. On Python integers, exact at any magnitude (``unit_value``)."""
     rules = sim.rules
     budget = sim.ledger.balance(Account.HONORARY_POOL) * rules.honorary_release_ppm // PPM
     total_weight = int((sim.totals.level_counts * rules.level_honorary_weight_ppm).sum())
     if budget == 0 or total_weight == 0:
         return np.zeros(len(sim.totals.level_counts), dtype=np.int64)
-    value_scaled, scale = unit_value_scaled(budget, total_weight)
+    numerator, denominator, _ = unit_value(budget, total_weight)
     weights_and_counts = zip(rules.level_honorary_weight_ppm, sim.totals.level_counts)
-    return np.array([int(weight) * value_scaled // scale if count else 0 for weight, count in weights_and_counts],
+    return np.array([int(weight) * numerator // denominator if count else 0 for weight, count in weights_and_counts],
                     dtype=np.int64)

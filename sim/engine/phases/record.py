@@ -3,6 +3,7 @@
 from sim.behaviour import sentiment
 from sim.core.accounts import Account
 from sim.engine.daily_record import daily_row
+from sim.scenario.exact_range import check_totals
 
 WRITES = (
     "day", "members_total", "members_active", "members_in_dividend", "merchants_active", "pool_balance_cents",
@@ -14,9 +15,11 @@ WRITES = (
 
 
 def play(sim) -> None:
-    """Remember the day's mood, check the ledger sums to zero, file the day's row of metrics
-    and close the ledger's day."""
+    """Remember the day's mood, stop the run if a running total could leave the range counted
+    exactly on the next day (``check_totals``), check the ledger sums to zero, file the
+    day's row of metrics and close the ledger's day."""
     remember_the_day(sim)
+    check_totals(vars(sim.totals), sim.daily_bounds, sim.day)
     sim.totals.ledger_balanced &= sim.ledger.total() == 0
     sim.rows.append(daily_row(sim))
     sim.ledger.close_day(sim.day)

@@ -4,7 +4,7 @@ import numpy as np
 
 from sim.core.accounts import Account
 from sim.core.units import MILLI_UNITS_PER_UNIT, PPM, QUEUE_PENDING
-from sim.engine.phases.common import chunk_totals, unit_value_scaled
+from sim.engine.phases.common import chunk_totals, unit_value
 from sim.kernels import release as release_columns
 from sim.kernels.release import fixed_rate_kernel, linear_kernel, queue_kernel, release_split_kernel
 
@@ -20,10 +20,10 @@ def _release_pool_or_emission(sim, budget_cents: int, totals: np.ndarray) -> flo
     members = sim.members
     if sim.totals.contribution_total_milli == 0:
         return 0.0
-    value_scaled, scale = unit_value_scaled(budget_cents, sim.totals.contribution_total_milli)
+    numerator, denominator, exact = unit_value(budget_cents, sim.totals.contribution_total_milli)
     release_split_kernel(members.count, members.contribution_milli, members.energy_cents,
-                         members.balance_cents, value_scaled, scale, totals)
-    return value_scaled * MILLI_UNITS_PER_UNIT / scale
+                         members.balance_cents, numerator, denominator, exact, totals)
+    return numerator * MILLI_UNITS_PER_UNIT / denominator
 
 
 def _release_queue(sim, totals: np.ndarray) -> None:

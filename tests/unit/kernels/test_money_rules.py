@@ -10,6 +10,7 @@ import pytest
 from numba import njit
 
 from sim.core.units import PPM, fixed_point_scale
+from sim.engine.phases.common import unit_value
 from sim.kernels import money_rules as rules
 from sim.scenario.compiled import price_table
 from tests.unit.kernels import twin_money_rules as twin
@@ -41,7 +42,7 @@ def _inlined(amounts, others, scale):
         out[k, 2] = rules.net_of_fee(a, b % 1_000_000)
         out[k, 3] = rules.fixed_rate_payment(a, b % 1_000_001)
         out[k, 4] = rules.pro_rata_gross(a, b % 1_000_001)
-        out[k, 5] = rules.split_payment(a, b, scale)
+        out[k, 5] = rules.split_payment(a, b, scale, False)
         out[k, 6] = rules.rights_bought(a, b + 1)
     return out
 
@@ -88,9 +89,45 @@ def test_split_payments_never_exceed_the_budget():
         units = gen.integers(0, 50_000, 400)
         scale = fixed_point_scale(budget)
         value = budget * scale // max(int(units.sum()), 1)
-        paid = [rules.split_payment(int(u), value, scale) for u in units]
+        paid = [rules.split_payment(int(u), value, scale, False) for u in units]
         assert paid == [twin.split_payment(int(u), value, scale) for u in units]
         assert sum(paid) <= budget
+
+
+def test_an_exact_split_leaves_less_than_a_cent_per_holder_at_any_magnitude():
+    """Precision lost at scale (issue: with 10¹⁸ milli-units of contribution the fixed-point
+    value of a unit was 0, and a pool of 7.4 × 10¹² cents released nothing). docs/MODEL.md §2."""
+    gen = np.random.default_rng(5)
+    for budget in (7_400_000_000_000, 10**17):
+        units = [int(u) for u in gen.integers(10**12, 10**15, 300)]
+        total = sum(units)
+        numerator, denominator, exact = unit_value(budget, total)
+        assert exact
+        paid = [rules.split_payment(u, numerator, denominator, True) for u in units]
+        assert paid == [u * budget // total for u in units]
+        assert budget - len(units) < sum(paid) <= budget
+
+
+MUL_DIV_CASES = [(0, 5, 3), (7, 0, 3), (2**31 - 1, 2**31 - 1, 7), (2**31, 3, 2), (10**11, 10**7, 10**6),
+                 (10**12, 10**7, 10**6), (2**63 - 1, 1, 1), (2**63 - 1, 2**63 - 1, 2**63 - 1),
+                 (2**62, 2**62, 2**62 + 1), (10**15, 7_400_000_000_000, 5 * 10**18), (123_456_789_012_345, 10**8, 10**6),
+                 (2**63 - 2, 3, 2**62), (1, 2**63 - 1, 2**63 - 1)]
+
+
+@pytest.mark.parametrize(("a", "b", "c"), MUL_DIV_CASES)
+def test_mul_div_floor_is_exact_where_the_product_overflows(a, b, c):
+    if a * b // c < 2**63:
+        assert rules.mul_div_floor(a, b, c) == a * b // c
+
+
+def test_mul_div_floor_against_python_integers_on_random_factors():
+    gen = np.random.default_rng(11)
+    for _ in range(3000):
+        a, b, c = (int(x) for x in gen.integers(1, 2**63 - 1, 3, dtype=np.int64))
+        a >>= int(gen.integers(0, 62))
+        b >>= int(gen.integers(0, 62))
+        if a * b // c < 2**63:
+            assert rules.mul_div_floor(a, b, c) == a * b // c, (a, b, c)
 
 
 def test_pro_rata_gross_is_the_floored_fraction_of_the_queue():

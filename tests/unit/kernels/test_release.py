@@ -4,7 +4,8 @@
 import numpy as np
 import pytest
 
-from sim.core.units import PPM, QUEUE_NONE, fixed_point_scale
+from sim.core.units import PPM, QUEUE_NONE
+from sim.engine.phases.common import unit_value
 from sim.kernels import release as release_columns
 from sim.kernels.release import fixed_rate_kernel, linear_kernel, queue_kernel, release_split_kernel
 from tests.helpers import SIZES, as_lists, assert_same, random_members, totals
@@ -13,14 +14,18 @@ from tests.unit.kernels import twin_release as twin
 
 @pytest.mark.parametrize("n", SIZES)
 @pytest.mark.parametrize("budget", [0, 1, 37_123, 9_000_000, 10**15])
-def test_release_split_kernel_matches_twin(n, budget):
+@pytest.mark.parametrize("contribution_factor", [1, 10**12])
+def test_release_split_kernel_matches_twin(n, budget, contribution_factor):
+    """Fixed point while the total contribution is within the scale, exact beyond it (the
+    factor 10¹² puts the contribution of a 10⁸-cent package at 1-cent units there)."""
     arrays = random_members(n, n + budget % 1000)
+    arrays["contribution"] *= contribution_factor
     expected = as_lists(arrays)
-    scale = fixed_point_scale(budget)
-    unit_value_scaled = budget * scale // max(int(arrays["contribution"].sum()), 1)
+    numerator, denominator, exact = unit_value(budget, max(int(arrays["contribution"].sum()), 1))
     out = totals(release_columns.N_TOTALS)
-    release_split_kernel(n, arrays["contribution"], arrays["energy"], arrays["balance"], unit_value_scaled, scale, out)
-    assert out.sum(axis=0).tolist() == twin.release_split(expected, unit_value_scaled, scale)
+    release_split_kernel(n, arrays["contribution"], arrays["energy"], arrays["balance"], numerator, denominator,
+                         exact, out)
+    assert out.sum(axis=0).tolist() == twin.release_split(expected, numerator, denominator, exact)
     assert out[:, release_columns.RELEASED].sum() <= budget
     assert_same(arrays, expected)
 

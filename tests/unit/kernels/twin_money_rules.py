@@ -22,9 +22,9 @@ def rights_bought(price, right_price_cents):
     return price // right_price_cents
 
 
-def split_payment(units, unit_value_scaled, scale):
-    """§2: each holder is paid u_i × value // scale."""
-    return units * unit_value_scaled // scale
+def split_payment(units, value_numerator, value_denominator, exact=False):
+    """§2: each holder is paid u_i × numerator // denominator (Python integers: exact)."""
+    return units * value_numerator // value_denominator
 
 
 def fixed_rate_payment(energy_cents, rate_ppm):

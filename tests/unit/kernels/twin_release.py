@@ -18,13 +18,13 @@ def _pay_dividend(m, i, payment):
     return payment, 0, 0
 
 
-def release_split(m, unit_value_scaled, scale):
+def release_split(m, value_numerator, value_denominator, exact):
     out = [0, 0, 0, 0]
     for i in range(len(m["contribution"])):
         units = m["contribution"][i]
         if units == 0:
             continue
-        paid, exited, removed = _pay_dividend(m, i, split_payment(units, unit_value_scaled, scale))
+        paid, exited, removed = _pay_dividend(m, i, split_payment(units, value_numerator, value_denominator, exact))
         out = [out[0] + paid, out[1] + exited, out[2] + removed, out[3] + (removed > 0)]
     return out
 
