@@ -58,7 +58,8 @@ bench: $(STAMP)
 	$(BIN)/circsim bench --members 1000000 --days 60
 
 # numba caches each kernel under its own file's date only: after editing a helper that kernels
-# in other files inline (sim/rng.py, sim/kernels/chunks.py, intrinsics.py ...), drop the cache
+# in other files inline (sim/core/rng.py, sim/kernels/chunks.py, intrinsics.py, money_rules.py ...),
+# drop the cache
 clean-kernels:
 	find sim -name '*.nbi' -delete -o -name '*.nbc' -delete
 

@@ -67,6 +67,6 @@ def promise_item(metrics: dict) -> ChecklistItem:
 
 
 def checklist(daily: pd.DataFrame, ledger: pd.DataFrame, metrics: dict) -> list[ChecklistItem]:
-    """Every checklist item for one run (``metrics`` from ``sim.metrics.run_metrics``)."""
+    """Every checklist item for one run (``metrics`` from ``sim.analysis.metrics.run_metrics``)."""
     items = [feature_item(feature, keywords, daily, ledger) for feature, keywords in FEATURE_KEYWORDS]
     return items + [promise_item(metrics)]

@@ -143,8 +143,8 @@ def assess(metrics: dict, ruin: pd.DataFrame | None = None,
            ruin_threshold: float = RUIN_PROBABILITY_THRESHOLD,
            promise_threshold: float = PROMISE_COVERAGE_THRESHOLD,
            dependency_threshold: float = NEW_MONEY_DEPENDENCY_THRESHOLD) -> Verdict:
-    """The verdict from a run's ``sim.metrics.run_metrics`` and, when the run has
-    replicates, their ``sim.metrics.ruin_probability`` table."""
+    """The verdict from a run's ``sim.analysis.metrics.run_metrics`` and, when the run has
+    replicates, their ``sim.analysis.metrics.ruin_probability`` table."""
     criteria = [collapse_criterion(metrics)]
     if ruin is not None:
         criteria.append(ruin_criterion(ruin, ruin_threshold))

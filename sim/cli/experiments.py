@@ -1,7 +1,7 @@
 """`circsim sweep | sensitivity | frontier`: experiments over many runs.
 
-Registered by ``add_experiment_commands``, called from ``sim.cli.build_parser``; bad input
-is reported by ``sim.cli.main`` (one line per problem, exit status 2, nothing written).
+Registered by ``add_experiment_commands``, called from ``sim.cli.main.build_parser``; bad input
+is reported by ``sim.cli.main.main`` (one line per problem, exit status 2, nothing written).
 """
 
 import argparse
@@ -42,7 +42,7 @@ def positive_float(text: str) -> float:
 
 
 def executor_arguments(sub: argparse.ArgumentParser) -> None:
-    """Options choosing where the runs execute (``sim.executors.open_executor``)."""
+    """Options choosing where the runs execute (``sim.experiments.executors.open_executor``)."""
     sub.add_argument("--executor", choices=EXECUTORS, default="local",
                      help="local worker processes (default) or a Dask cluster")
     sub.add_argument("--workers", type=positive_int,

@@ -1,6 +1,6 @@
 """``CircularPurchaseModel``: the fast engine with a Mesa face.
 
-A ``mesa.Model`` whose ``step()`` plays one day of ``sim.engine.Simulation``; its
+A ``mesa.Model`` whose ``step()`` plays one day of ``sim.engine.simulation.Simulation``; its
 ``mesa.DataCollector`` has one model reporter per column of the engine's ``daily`` table
 (plus the run's ``seed``), collected after every day, so that Mesa's step *k* is day *k*.
 Members stay in the engine's struct-of-arrays table — ``member(index)`` and

@@ -2,9 +2,9 @@
 sliders for the main reward parameters and live charts of cash against liabilities, the
 coverage ratios, the members and the daily release.
 
-Start it with ``circsim dashboard [SCENARIO.toml] [--members N]`` (see ``sim.cli_dashboard``),
+Start it with ``circsim dashboard [SCENARIO.toml] [--members N]`` (see ``sim.cli.dashboard``),
 which runs ``solara run sim.dashboard`` with the scenario and the number of members in
-the environment variables of ``sim.cli_dashboard``. Every browser session gets its own model.
+the environment variables of ``sim.cli.dashboard``. Every browser session gets its own model.
 """
 
 import math

@@ -1,6 +1,6 @@
 """What a run records while it runs: the daily row and the run summary, computed from the
 ledger, the running aggregates and the member arrays (vectorised numpy, never a Python
-loop over members). Analysis of saved results lives in ``sim.metrics``."""
+loop over members). Analysis of saved results lives in ``sim.analysis.metrics``."""
 
 
 import numpy as np

@@ -1,8 +1,8 @@
 """Replicates: the same scenario under R seeds derived from the base seed
-(``sim.rng.replicate_seed``; replicate 0 is the base seed itself), run in parallel
+(``sim.core.rng.replicate_seed``; replicate 0 is the base seed itself), run in parallel
 processes. The full result of replicate 0 is saved as an ordinary run folder, and one
 row per replicate goes next to it in ``replicates.parquet``; ruin probability and the
-collapse-day distribution are computed from that table (``sim.metrics``).
+collapse-day distribution are computed from that table (``sim.analysis.metrics``).
 """
 
 import functools

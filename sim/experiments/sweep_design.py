@@ -2,7 +2,7 @@
 with common random numbers.
 
 A sweep file is TOML (see ``sweeps/`` and the README). ``load_sweep`` reads one,
-validates it, applies every point to the base scenario with ``sim.scenario.replace`` (so a
+validates it, applies every point to the base scenario with ``sim.scenario.loading.replace`` (so a
 bad path or value is caught before anything runs) and returns a ``SweepPlan``: the points
 in order and the seed of each replicate. Replicate k of every point uses
 ``replicate_seed(base_seed, k)``, so differences between points are not noise.

@@ -95,8 +95,8 @@ class SweepReport:
 def run_sweep(plan: SweepPlan, out_dir: str | Path = "results/sweeps", *, executor: str = "local",
               workers: int | None = None, scheduler: str | None = None, progress: bool = False) -> SweepReport:
     """Run every point × replicate of ``plan`` not yet in ``out_dir/<name>/`` and write the
-    results there (see ``sim.sweep_store``). ``executor``, ``workers`` and ``scheduler`` are
-    those of ``sim.executors.open_executor``; the results do not depend on them. An
+    results there (see ``sim.experiments.sweep_store``). ``executor``, ``workers`` and ``scheduler`` are
+    those of ``sim.experiments.executors.open_executor``; the results do not depend on them. An
     interrupted sweep keeps its finished runs: call again to finish it. The report's wall
     time includes starting and stopping the executor."""
     started = time.perf_counter()

@@ -4,7 +4,7 @@ charts as PNG and SVG, in ``RUN_DIR/report/``.
 
 The report reads the run's files only. Its content (verdict, key figures, checklist,
 scenario, cohorts, replicates, definitions) is built once here as text and laid out by
-``sim.report_html`` and ``sim.report_pdf``. The folder is written under a temporary
+``sim.report.html`` and ``sim.report.pdf``. The folder is written under a temporary
 name and renamed, so it is either complete or absent.
 """
 

@@ -240,7 +240,7 @@ def ruin_chart(collapse_days: list[int | None], horizon_days: int, scenario_name
 def stress_chart(table: pd.DataFrame, parameter: str) -> Figure:
     """How one parameter moves a scenario towards breaking: promises honoured and new-money
     dependency, promise coverage, and the collapse day, against the parameter's value
-    (``table`` from ``sim.metrics.stress_table``)."""
+    (``table`` from ``sim.analysis.metrics.stress_table``)."""
     table = table.sort_values(parameter)
     values = table[parameter]
     figure = Figure(figsize=(10, 9.8), layout="constrained")

@@ -1,5 +1,5 @@
 """The HTML layout of the sustainability report: one self-contained, well-formed page
-(styles and SVG charts inline, nothing fetched) from a ``sim.report.ReportContent``."""
+(styles and SVG charts inline, nothing fetched) from a ``sim.report.build.ReportContent``."""
 
 from html import escape
 from string import Template

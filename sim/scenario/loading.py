@@ -1,5 +1,5 @@
 """Load a scenario: TOML files chained by `extends`, `--set` overrides, validation into
-``sim.params.Scenario``, and a stable hash of the result.
+``sim.scenario.params.Scenario``, and a stable hash of the result.
 
 Every problem is collected as one line ``FILE: FIELD: reason`` and raised together in a
 ``ScenarioError``, so a user sees all of them at once and nothing runs.

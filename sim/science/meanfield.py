@@ -10,7 +10,7 @@ state at the start of day t, so the engine's row for day t is compared with the 
 t + 1.
 
 **Rates.** ``day_increments(x)`` = Φ(x) − x is the expected change of the state over one
-engine day, each phase in the engine's order (``sim.engine.PHASES``) with every random
+engine day, each phase in the engine's order (``sim.engine.phases.PHASES``) with every random
 choice replaced by its mean:
 
     arrivals    a = min((p + q·A/M)·(M − N)·attractiveness, M − N);  N += a;  A += a
@@ -28,7 +28,7 @@ choice replaced by its mean:
     platform    fixed + variable costs;  mood += 2/(memory + 1)·(yield − mood)
 
 where π is the purchase probability, attractiveness, churn and withdrawal probabilities
-come from ``sim.sentiment`` with the twin's mood (its unpaid share is always 0: the twin
+come from ``sim.behaviour.sentiment`` with the twin's mood (its unpaid share is always 0: the twin
 pays every withdrawal).
 
 **Balances.** Repurchases and withdrawals depend on each member's balance, not on the

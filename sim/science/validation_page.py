@@ -3,7 +3,7 @@ the page that shows it (`circsim validation` writes docs/validation.md and its f
 `circsim meanfield RUN_DIR` sets the mean-field twin beside a saved run).
 
 Each section function runs what it needs — engine runs, the mean-field twin
-(``sim.meanfield``), Artzrouni's ODE (``sim.artzrouni``) — and returns ``Check`` rows (what
+(``sim.science.meanfield``), Artzrouni's ODE (``sim.science.artzrouni``) — and returns ``Check`` rows (what
 is checked, its source, what the source says, what was obtained, the accepted range) with
 the series its figure draws. The tests in tests/science call the same functions, some at
 smaller populations; ``write_page`` calls them at full size.
@@ -47,7 +47,7 @@ BALANCE_TOLERANCES = {
     "withdrawn_cents": 0.20,
 }
 """Accepted gaps for the aggregates that depend on the distribution of balances (the
-twin's exponential closure, see ``sim.meanfield``); cash moves little because withdrawals
+twin's exponential closure, see ``sim.science.meanfield``); cash moves little because withdrawals
 and repurchases are a few per cent of the money that passes through it. At ``TWIN_MEMBERS``;
 smaller populations widen them by their sampling noise (``sampling_tolerance``)."""
 NOISE_SIGMAS = 4.0
