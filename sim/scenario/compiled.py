@@ -9,6 +9,7 @@ import numpy as np
 from scipy.special import ndtri
 
 from sim.core.units import MONEY_DTYPE, share_to_ppm
+from sim.scenario.exact_range import INT64_MAX
 from sim.scenario.params import Scenario, generation_shares
 
 PRICE_TABLE_SIZE = 4096
@@ -167,8 +168,10 @@ def compile_rules(scenario: Scenario) -> Rules:
         fixed_rate_ppm=share_to_ppm(release.fixed_rate_per_day),
         right_price_cents=release.right_price_cents,
         right_payment_cents_per_day=release.right_payment_cents_per_day,
+        # a threshold beyond int64 is one no member reaches: goods stay below 2**62 (exact_range)
         level_min_goods_cents=np.array(
-            [0] + [t.min_lifetime_contribution_units * unit_price for t in level_tiers], dtype=np.int64),
+            [0] + [min(t.min_lifetime_contribution_units * unit_price, INT64_MAX) for t in level_tiers],
+            dtype=np.int64),
         level_min_direct_referrals=np.array([0] + [t.min_direct_referrals for t in level_tiers], dtype=np.int64),
         level_min_team_sales_cents=np.array([0] + [t.min_team_sales_cents for t in level_tiers], dtype=np.int64),
         level_honorary_weight_ppm=ppm_array([0.0] + [t.honorary_weight for t in level_tiers]),

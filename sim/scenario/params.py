@@ -12,6 +12,12 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 MAX_MEMBERS = 2_000_000_000
 """Upper bound on any count of members (initial, market, thresholds): members are indexed
 by int32, and only members who joined take memory, so a national market fits."""
+SHARE_RESOLUTION = 1e-6
+"""Shares are held in whole parts per million: a share that must be above 0 is at least this
+(a smaller one would round to 0 ppm), and one that must be below 1 at most 1 − this."""
+MIN_REFERENCE_YIELD_PER_DAY = 1e-9
+"""Yields are divided by the reference yield: a smaller one (down to 5e-324 is a float above
+0) would make the ratio infinite and the mood undefined."""
 MAX_WEIGHT = 1e9
 """Upper bound on a relative choice weight, so that the weights' sum stays finite."""
 MAX_DAYS = 36_500
@@ -81,9 +87,9 @@ class PopulationParams(Section):
 class MerchantParams(Section):
     initial_merchants: int = Field(500, ge=1, le=MAX_MERCHANTS)
     """Merchants selling through the platform on day 0."""
-    concession_share: float = Field(0.2, gt=0.0, le=1.0)
+    concession_share: float = Field(0.2, ge=SHARE_RESOLUTION, le=1.0)
     """Share of each sale a merchant gives up to the platform (used when no options are given)."""
-    concession_options: tuple[Annotated[float, Field(gt=0.0, le=1.0)], ...] = ()
+    concession_options: tuple[Annotated[float, Field(ge=SHARE_RESOLUTION, le=1.0)], ...] = ()
     """Concession shares merchants choose among (seed 003: a larger concession buys promotion)."""
     concession_option_weights: tuple[Annotated[float, Field(gt=0.0, le=MAX_WEIGHT)], ...] = ()
     """How often each concession option is chosen by a joining merchant (relative weights)."""
@@ -148,7 +154,7 @@ class ReleaseParams(Section):
     `queue` (F) pays members in order of entry from the pool."""
     dividend_pool_share_of_sales: float = Field(0.1, ge=0.0, le=1.0)
     """α: share of each sale paid into the dividend pool (must not exceed any concession)."""
-    pool_release_share_per_day: float = Field(1.0, gt=0.0, le=1.0)
+    pool_release_share_per_day: float = Field(1.0, ge=SHARE_RESOLUTION, le=1.0)
     """`pool`: share of the dividend pool's balance released each day."""
     emission_cents_per_day: int = Field(0, ge=0, le=MAX_CENTS)
     """`emission`: the fixed amount released each day (the pool pays first, the platform the rest)."""
@@ -214,7 +220,7 @@ class LevelParams(Section):
 class HonoraryParams(Section):
     pool_share_of_sales: float = Field(0.0, ge=0.0, le=1.0)
     """Share of each sale paid into the honorary pool."""
-    release_share_per_day: float = Field(1.0, gt=0.0, le=1.0)
+    release_share_per_day: float = Field(1.0, ge=SHARE_RESOLUTION, le=1.0)
     """Share of the honorary pool paid each day to members at level 1 or above, by level weight."""
 
 
@@ -242,7 +248,7 @@ class ReferralParams(Section):
 class SentimentParams(Section):
     memory_days: int = Field(14, ge=1, le=MAX_DAYS)
     """Members remember yields and failed withdrawals over about this many days (moving average)."""
-    reference_yield_per_day: float = Field(0.002, gt=0.0, le=1.0)
+    reference_yield_per_day: float = Field(0.002, ge=MIN_REFERENCE_YIELD_PER_DAY, le=1.0)
     """The daily yield (dividends ÷ outstanding promises) members consider normal."""
     attractiveness_yield_sensitivity: float = Field(0.0, ge=0.0, le=100.0)
     """Bass arrivals × (1 + this × (recent yield ÷ reference − 1))."""
@@ -265,7 +271,7 @@ class WithdrawalParams(Section):
     """Share of the balance a member asks to withdraw; the rest stays for repurchase."""
     min_withdrawal_cents: int = Field(1_000, ge=1, le=MAX_CENTS)
     """Smallest withdrawal the platform accepts, in cents."""
-    fee_share: float = Field(0.05, ge=0.0, lt=1.0)
+    fee_share: float = Field(0.05, ge=0.0, le=1.0 - SHARE_RESOLUTION)
     """Withdrawal fee as a share of the amount paid out; the platform keeps it."""
     payment_order: Literal["fifo", "pro_rata"] = "fifo"
     """Who is paid when cash is short: `fifo` by request day then member index, or `pro_rata`."""

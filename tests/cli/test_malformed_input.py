@@ -36,6 +36,9 @@ def scenario_with(tmp_path, text: str):
      "merchants.concession_options.1: Input should be a finite number"),
     ('[gift_packages]\nshare_of_purchases = 0.5\n[[gift_packages.tiers]]\nprice_cents = 100\nchoice_weight = 1e300',
      "gift_packages.tiers.0.choice_weight: Input should be less than or equal to"),
+    ("[merchants]\nconcession_share = 1e-7", "merchants.concession_share: Input should be greater than or equal to"),
+    ("[withdrawals]\nfee_share = 0.9999999", "withdrawals.fee_share: Input should be less than or equal to 0.999999"),
+    ("[sentiment]\nreference_yield_per_day = 5e-324", "sentiment.reference_yield_per_day: Input should be greater"),
     ('name = ".."', "name: must name a folder: it cannot be only dots"),
     ('name = "."', "name: must name a folder: it cannot be only dots"),
     ('name = "a/b"', "name: String should match pattern"),
@@ -112,3 +115,12 @@ def test_a_national_market_is_within_the_bounds():
     result = run(big)
     assert result.daily["arrivals"].iloc[0] > 0
     assert json.loads(json.dumps(result.summary))["members_final"] >= 1_000
+
+
+def test_a_level_threshold_beyond_int64_compiles_and_is_never_reached():
+    """Found by the property tests: 10¹² contribution units at 10⁷ cents each (10¹⁹ cents) did
+    not fit int64 when the rules were compiled (OverflowError)."""
+    settings = {"levels.tiers": [{"min_lifetime_contribution_units": 10**12}],
+                "rewards.contribution_unit_price_cents": 10**7}
+    result = run(BASELINE, members=10, days=5, settings=settings, validate=True)
+    assert (result.daily["members_with_level"] == 0).all()

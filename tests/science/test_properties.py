@@ -58,6 +58,8 @@ from sim.scenario.params import (
     ReferralParams,
     RewardParams,
     RunParams,
+    SentimentParams,
+    WithdrawalParams,
 )
 from tests.helpers import BASELINE
 
@@ -116,8 +118,14 @@ def share():
     return st.floats(0.0, 1.0)
 
 
+SMALLEST_SHARE = declared(MerchantParams, "concession_share", "ge")
+"""The smallest share that must be above 0 (a smaller one would round to 0 ppm)."""
+LARGEST_FEE = declared(WithdrawalParams, "fee_share", "le")
+SMALLEST_REFERENCE_YIELD = declared(SentimentParams, "reference_yield_per_day", "ge")
+
+
 def positive_share():
-    return extreme_float(0.0, 1.0, exclude_low=True)
+    return st.one_of(st.just(SMALLEST_SHARE), extreme_float(SMALLEST_SHARE, 1.0))
 
 
 def fraction():
@@ -164,7 +172,7 @@ def event_changes(members: int):
         "purchases.purchase_probability_per_day": share(),
         "population.bass_innovation_per_day": share(),
         "population.bass_imitation_per_day": share(),
-        "withdrawals.fee_share": st.floats(0.0, 1.0, exclude_max=True),
+        "withdrawals.fee_share": st.floats(0.0, LARGEST_FEE),
         "release.pool_release_share_per_day": positive_share(),
         "rewards.energy_multiple": extreme_float(0.0, 100.0),
         "release.rule": st.sampled_from(RULES),
@@ -252,7 +260,8 @@ def scenario_settings(draw, rule=None):
     s["gift_packages.share_of_purchases"] = draw(share()) if tiers else 0.0
 
     s["sentiment.memory_days"] = draw(small_or_any_int(1, MAX_DAYS, 30))
-    s["sentiment.reference_yield_per_day"] = draw(positive_share())
+    s["sentiment.reference_yield_per_day"] = draw(st.one_of(st.just(SMALLEST_REFERENCE_YIELD),
+                                                            st.floats(SMALLEST_REFERENCE_YIELD, 1.0)))
     for field in ("attractiveness_yield_sensitivity", "attractiveness_failure_sensitivity", "max_attractiveness",
                   "churn_yield_sensitivity", "contagion_withdrawal_sensitivity"):
         s[f"sentiment.{field}"] = draw(extreme_float(0.0, 100.0))
@@ -261,7 +270,7 @@ def scenario_settings(draw, rule=None):
     s["withdrawals.withdrawal_probability_per_day"] = draw(share())
     s["withdrawals.withdrawal_share_of_balance"] = draw(share())
     s["withdrawals.min_withdrawal_cents"] = draw(small_or_any_int(1, MAX_CENTS, 5_000))
-    s["withdrawals.fee_share"] = draw(st.floats(0.0, 1.0, exclude_max=True))
+    s["withdrawals.fee_share"] = draw(st.one_of(st.just(LARGEST_FEE), st.floats(0.0, LARGEST_FEE)))
     s["withdrawals.payment_order"] = draw(st.sampled_from(["fifo", "pro_rata"]))
     s["withdrawals.insolvency_grace_days"] = draw(small_or_any_int(1, MAX_DAYS, 10))
 
