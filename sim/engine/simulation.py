@@ -25,7 +25,7 @@ from sim.results.provenance import build_manifest
 from sim.results.run_result import RunResult
 from sim.results.tables import build_members_frame, daily_frame
 from sim.scenario.compiled import compile_rules, level_count
-from sim.scenario.exact_range import daily_bounds, refuse_if_out_of_range
+from sim.scenario.exact_range import bounds_in_range
 from sim.scenario.loading import Timeline, scenario_hash
 from sim.scenario.params import Scenario
 from sim.scenario.scaling import resolve
@@ -39,8 +39,7 @@ class Simulation:
         self.scenario = scenario
         self.validate = validate
         self.timeline = Timeline(scenario)
-        refuse_if_out_of_range(self.timeline.base, f"scenario {scenario.name}")
-        self.daily_bounds = daily_bounds(self.timeline.base)
+        self.daily_bounds = bounds_in_range(self.timeline.base, f"scenario {scenario.name}")
         self.rules = rules = compile_rules(self.timeline.base)  # day 0's events apply in the events phase
         self.members = new_members(rules.initial_members * 5 // 4 + 1024)
         self.members.add(rules.initial_members, day=0)

@@ -69,7 +69,7 @@ class Parameter(Section):
 
     path: str = Field(min_length=1, max_length=200)
     """Dotted path of the scenario field, e.g. `rewards.energy_multiple`."""
-    values: tuple[Scalar, ...] | None = Field(None, min_length=1)
+    values: tuple[Scalar, ...] | None = Field(None, min_length=1, strict=False)
     """The values, in order (`grid`, `zip`)."""
     start: float | None = None
     """First of `num` evenly spaced values (`grid`, `zip`)."""
@@ -124,9 +124,9 @@ class Sweep(Section):
     or trajectories (`morris`)."""
     design_seed: int = Field(0, ge=0, lt=2**32)
     """Seed of the sampled designs (the same seed gives the same points)."""
-    parameters: tuple[Parameter, ...] = ()
+    parameters: tuple[Parameter, ...] = Field((), strict=False)
     """The swept fields (every design but `list`)."""
-    points: tuple[dict[str, Scalar], ...] = ()
+    points: tuple[dict[str, Scalar], ...] = Field((), strict=False)
     """`list` design: each point as a table of dotted path = value."""
 
     @model_validator(mode="after")

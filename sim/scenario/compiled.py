@@ -3,6 +3,7 @@ multiples in parts per million, and the lookup tables (basket prices, gift tiers
 levels, referral generations, merchant concession options) that the fast engine and the
 plain reference share, so both draw and compute identical amounts."""
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,12 +16,17 @@ from sim.scenario.params import Scenario, generation_shares
 PRICE_TABLE_SIZE = 4096
 
 
+@functools.lru_cache(maxsize=64)
 def price_table(median_cents: int, sigma: float, max_cents: int) -> np.ndarray:
     """Log-normal basket prices at the midpoints of ``PRICE_TABLE_SIZE`` equal-probability
-    bins, rounded to whole cents and clipped to [1, max_cents]; index it with floor(u × size)."""
+    bins, rounded to whole cents and clipped to [1, max_cents]; index it with floor(u × size).
+    Read-only and kept for the next call with the same basket (an event recompiles the rules
+    but rarely changes the basket)."""
     midpoints = (np.arange(PRICE_TABLE_SIZE) + 0.5) / PRICE_TABLE_SIZE
     prices = median_cents * np.exp(sigma * ndtri(midpoints))
-    return np.clip(np.rint(prices), 1, max_cents).astype(MONEY_DTYPE)
+    table = np.clip(np.rint(prices), 1, max_cents).astype(MONEY_DTYPE)
+    table.flags.writeable = False
+    return table
 
 
 def cumulative_shares(weights) -> np.ndarray:

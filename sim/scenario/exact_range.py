@@ -75,11 +75,12 @@ def daily_bounds(scenario: Scenario) -> dict[str, DailyBound]:
     }
 
 
-def problems(scenario: Scenario, origin: str) -> list[str]:
-    """One line per running total a day of ``scenario`` could push past ``DAILY_LIMIT``."""
+def problems(scenario: Scenario, origin: str, bounds: dict[str, DailyBound] | None = None) -> list[str]:
+    """One line per running total a day of ``scenario`` could push past ``DAILY_LIMIT``
+    (``bounds``: its ``daily_bounds``, when already computed)."""
     return [f"{origin}: {bound.fields}: one day could add {bound.bound:.3e} {bound.unit} of {bound.quantity}, "
             f"more than the 2**62 circsim counts exactly; lower one of them"
-            for bound in daily_bounds(scenario).values() if bound.bound > DAILY_LIMIT]
+            for bound in (bounds or daily_bounds(scenario)).values() if bound.bound > DAILY_LIMIT]
 
 
 class ExactRangeError(InputError):
@@ -87,11 +88,14 @@ class ExactRangeError(InputError):
     total, or a running total would leave int64 on the next day."""
 
 
-def refuse_if_out_of_range(scenario: Scenario, origin: str) -> None:
-    """Raise ``ExactRangeError`` listing ``problems`` if there are any."""
-    found = problems(scenario, origin)
+def bounds_in_range(scenario: Scenario, origin: str) -> dict[str, DailyBound]:
+    """The ``daily_bounds`` of ``scenario``; raises ``ExactRangeError`` listing ``problems``
+    if a day could add more than ``DAILY_LIMIT`` to a total."""
+    bounds = daily_bounds(scenario)
+    found = problems(scenario, origin, bounds)
     if found:
         raise ExactRangeError(found)
+    return bounds
 
 
 def check_totals(totals: dict[str, int], bounds: dict[str, DailyBound], day: int) -> None:

@@ -216,7 +216,7 @@ def replace(scenario: Scenario, overrides: Mapping[str, Any], origin: str = OVER
     """A copy of ``scenario`` with dotted-key overrides applied and validated again; a
     problem is reported as coming from ``origin`` (the option that asked for the change)."""
     origins: dict = {}
-    data = _apply_overrides(scenario.model_dump(mode="json"), overrides, origins, origin)
+    data = _apply_overrides(scenario.model_dump(), overrides, origins, origin)
     try:
         return Scenario.model_validate(data)
     except ValidationError as err:

@@ -5,7 +5,7 @@ Shares and multiples are floats here for readability; the engine turns them into
 integer parts per million (``sim.core.units.share_to_ppm``), so their resolution is 1e-6.
 """
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
@@ -45,6 +45,10 @@ FolderName = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za
 """Letters, digits, ``_``, ``.`` and ``-``, not only dots: one folder name, used as a path."""
 
 
+ARRAY = Field((), strict=False)
+"""An array field: a tuple, given as a list in TOML or JSON (its items are validated strictly)."""
+
+
 class Section(BaseModel):
     """Base of every scenario section: immutable, no unknown fields, docstrings kept; values
     of the wrong type are refused, not coerced (``true`` or ``"5"`` where a number belongs;
@@ -52,14 +56,6 @@ class Section(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True, strict=True,
                               allow_inf_nan=False)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _arrays_as_tuples(cls, data: Any) -> Any:
-        """TOML and JSON give arrays as lists; the sections hold them as tuples."""
-        if isinstance(data, dict):
-            return {key: tuple(value) if isinstance(value, list) else value for key, value in data.items()}
-        return data
 
 
 class RunParams(Section):
@@ -89,9 +85,9 @@ class MerchantParams(Section):
     """Merchants selling through the platform on day 0."""
     concession_share: float = Field(0.2, ge=SHARE_RESOLUTION, le=1.0)
     """Share of each sale a merchant gives up to the platform (used when no options are given)."""
-    concession_options: tuple[Annotated[float, Field(ge=SHARE_RESOLUTION, le=1.0)], ...] = ()
+    concession_options: tuple[Annotated[float, Field(strict=True, ge=SHARE_RESOLUTION, le=1.0)], ...] = ARRAY
     """Concession shares merchants choose among (seed 003: a larger concession buys promotion)."""
-    concession_option_weights: tuple[Annotated[float, Field(gt=0.0, le=MAX_WEIGHT)], ...] = ()
+    concession_option_weights: tuple[Annotated[float, Field(strict=True, gt=0.0, le=MAX_WEIGHT)], ...] = ARRAY
     """How often each concession option is chosen by a joining merchant (relative weights)."""
     promotion_elasticity: float = Field(0.0, ge=0.0, le=10.0)
     """A merchant's share of purchases is proportional to concession ** elasticity (0: uniform)."""
@@ -182,7 +178,7 @@ class GiftTier(Section):
 class GiftPackageParams(Section):
     share_of_purchases: float = Field(0.0, ge=0.0, le=1.0)
     """Probability that a purchase is a gift package rather than an ordinary product."""
-    tiers: tuple[GiftTier, ...] = Field((), max_length=MAX_GIFT_TIERS)
+    tiers: tuple[GiftTier, ...] = Field((), max_length=MAX_GIFT_TIERS, strict=False)
     """The gift packages on offer (seed 000: "gift packages for higher-level members")."""
 
     @model_validator(mode="after")
@@ -212,7 +208,7 @@ class LevelTier(Section):
 class LevelParams(Section):
     base_referral_generations: int = Field(0, ge=0, le=MAX_GENERATIONS)
     """Referral generations a member without a level (level 0) earns from."""
-    tiers: tuple[LevelTier, ...] = Field((), max_length=MAX_LEVELS)
+    tiers: tuple[LevelTier, ...] = Field((), max_length=MAX_LEVELS, strict=False)
     """Levels 1, 2, ... in order; a member reaches a level when all its conditions are met
     (levels never fall)."""
 
@@ -318,7 +314,7 @@ class Scenario(Section):
     honorary: HonoraryParams = HonoraryParams()
     referrals: ReferralParams = ReferralParams()
     sentiment: SentimentParams = SentimentParams()
-    events: tuple[Event, ...] = ()
+    events: tuple[Event, ...] = ARRAY
     """Scheduled changes: parameter changes and merchant exoduses on given days."""
 
     @model_validator(mode="after")

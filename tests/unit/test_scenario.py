@@ -104,4 +104,4 @@ def test_events_are_validated_and_applied_in_order(scenario_dir, baseline_path):
         load_scenario(bad)
     text = "\n".join(caught.value.problems)
     assert "events.0.set.run.days: cannot change during a run" in text
-    assert "events.0.set (day 10): withdrawals.fee_share: Input should be less than 1" in text
+    assert "events.0.set (day 10): withdrawals.fee_share: Input should be less than or equal to 0.999999" in text

@@ -4,7 +4,7 @@ away. See docs/MODEL.md §4."""
 from sim.core import rng
 from sim.engine import merchants as merchant_rules
 from sim.scenario.compiled import compile_rules
-from sim.scenario.exact_range import daily_bounds, refuse_if_out_of_range
+from sim.scenario.exact_range import bounds_in_range
 
 WRITES = ("merchants_left",)
 """The daily columns this phase starts (``sim.today``)."""
@@ -15,8 +15,7 @@ def play(sim) -> None:
     todays = sim.timeline.events_on(sim.day)
     if todays:
         in_force = sim.timeline.scenario_from(sim.day)
-        refuse_if_out_of_range(in_force, f"scenario {sim.scenario.name}: events (day {sim.day})")
-        sim.daily_bounds = daily_bounds(in_force)
+        sim.daily_bounds = bounds_in_range(in_force, f"scenario {sim.scenario.name}: events (day {sim.day})")
         sim.rules = compile_rules(in_force)
         sim.members.view("level_recheck")[:] = 1  # the level thresholds may have changed
     sim.today["merchants_left"] = sum(
