@@ -40,6 +40,7 @@ from sim.core.formatting import format_cents
 from sim.report.charts import run_charts, save_chart
 from sim.report.html import render_html
 from sim.report.pdf import write_pdf
+from sim.results.files import partial_folder, remove_abandoned_partials
 from sim.results.reading import read_run
 from sim.results.replicates import collapse_days
 from sim.results.run_result import RunResult
@@ -254,7 +255,8 @@ def write_report(run_dir: str | Path) -> tuple[Path, Verdict]:
     result, replicates = read_run(run_dir)
     content = report_content(result, replicates, run_dir)
     figures = run_charts(result, collapse_days(replicates) if replicates is not None else None)
-    temporary = run_dir / f".{REPORT_FOLDER}.partial-{os.getpid()}"
+    remove_abandoned_partials(run_dir)
+    temporary = partial_folder(run_dir, REPORT_FOLDER)
     shutil.rmtree(temporary, ignore_errors=True)
     try:
         charts_dir = temporary / "charts"

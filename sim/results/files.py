@@ -2,6 +2,7 @@
 at all."""
 
 import os
+import shutil
 from pathlib import Path
 
 TEMPORARY_SUFFIX = ".tmp"
@@ -27,3 +28,35 @@ def folder_inside(out_dir: str | Path, name: str) -> Path:
     if folder.resolve().parent != out_dir.resolve() or Path(name).name != name:
         raise ValueError(f"{name!r}: not one folder name; results would land outside {out_dir}")
     return folder
+
+
+PARTIAL_MARK = ".partial-"
+"""A folder being written is named ``.<name>.partial-<pid>`` until it is complete."""
+
+
+def partial_folder(parent: Path, name: str) -> Path:
+    """Where this process writes ``parent/name`` before renaming it into place."""
+    return parent / f".{name}{PARTIAL_MARK}{os.getpid()}"
+
+
+def remove_abandoned_partials(parent: Path) -> list[Path]:
+    """Remove the partial folders in ``parent`` whose writing process is gone (killed before it
+    could clean up), so that nothing a killed run left misleads a later one; returns them.
+    A folder whose process still runs (a concurrent run) is left alone."""
+    removed = []
+    for folder in parent.glob(f".*{PARTIAL_MARK}*"):
+        pid_text = folder.name.rsplit(PARTIAL_MARK, 1)[1]
+        if folder.is_dir() and pid_text.isdigit() and not _process_alive(int(pid_text)):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # it exists, owned by someone else
+    return True

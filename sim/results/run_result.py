@@ -3,7 +3,6 @@ disk (Parquet + JSON + the resolved scenario), written atomically and loadable w
 running anything."""
 
 import json
-import os
 import shutil
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -11,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.results.files import folder_inside
+from sim.results.files import folder_inside, partial_folder, remove_abandoned_partials
 from sim.scenario.loading import load_scenario, to_toml
 from sim.scenario.params import Scenario
 
@@ -39,7 +38,8 @@ class RunResult:
         parent.mkdir(parents=True, exist_ok=True)
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
         base_id = f"{stamp}-{self.manifest['scenario_hash'][:8]}-s{self.scenario.run.seed}"
-        temporary = parent / f".{base_id}.partial-{os.getpid()}"
+        remove_abandoned_partials(parent)
+        temporary = partial_folder(parent, base_id)
         shutil.rmtree(temporary, ignore_errors=True)
         temporary.mkdir()
         try:

@@ -29,8 +29,16 @@ class ScenarioError(InputError):
 
 
 def read_toml(path: Path) -> dict:
-    """Parse one TOML file; a missing, unreadable or broken file is a ``ScenarioError``."""
+    """Parse one TOML file; a missing, unreadable or broken file is a ``ScenarioError`` that
+    says plainly what is there instead of a file (never opening a pipe or a device, which
+    could block)."""
     if not path.is_file():
+        if path.is_symlink() and not path.exists():
+            raise ScenarioError([f"{path}: file: a link that leads nowhere (broken or circular)"])
+        if path.is_dir():
+            raise ScenarioError([f"{path}: file: is a folder, not a scenario file"])
+        if path.exists():
+            raise ScenarioError([f"{path}: file: not a regular file (a pipe, socket or device)"])
         raise ScenarioError([f"{path}: file: not found"])
     try:
         with path.open("rb") as handle:
@@ -67,6 +75,8 @@ def _leaf_paths(table: dict, prefix: tuple) -> Iterable[tuple]:
 
 def _read_chain(path: Path, origins: dict, chain: tuple[Path, ...] = ()) -> dict:
     """Read ``path`` and, before it, every file it `extends`, detecting cycles."""
+    if path.is_symlink() and not path.exists():
+        raise ScenarioError([f"{path}: file: a link that leads nowhere (broken or circular)"])
     path = path.resolve()
     if path in chain:
         cycle = " -> ".join(p.name for p in chain + (path,))

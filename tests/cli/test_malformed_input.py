@@ -5,6 +5,7 @@ folder, a --set is one field, an error names the option the user gave, and an ex
 --set wins over the --members scaling."""
 
 import json
+import os
 
 import pytest
 
@@ -124,3 +125,17 @@ def test_a_level_threshold_beyond_int64_compiles_and_is_never_reached():
                 "rewards.contribution_unit_price_cents": 10**7}
     result = run(BASELINE, members=10, days=5, settings=settings, validate=True)
     assert (result.daily["members_with_level"] == 0).all()
+
+
+@pytest.mark.parametrize(("make", "fragment"), [
+    (lambda path: path.mkdir(), "file: is a folder, not a scenario file"),
+    (lambda path: os.mkfifo(path), "file: not a regular file (a pipe, socket or device)"),
+    (lambda path: path.symlink_to(path.with_name("nowhere.toml")), "file: a link that leads nowhere"),
+    (lambda path: path.symlink_to(path), "file: a link that leads nowhere"),
+])
+def test_file_system_oddities_in_extends_are_named_plainly(tmp_path, make, fragment):
+    make(tmp_path / "base.toml")
+    top = tmp_path / "top.toml"
+    top.write_text('extends = "base.toml"\n')
+    assert_rejected(run_cli("check", tmp_path / "base.toml"), f"{tmp_path / 'base.toml'}: {fragment}")
+    assert_rejected(run_cli("check", top), f"base.toml: {fragment}")

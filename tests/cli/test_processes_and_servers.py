@@ -12,7 +12,7 @@ import time
 import psutil
 import pytest
 
-from tests.helpers import ROOT
+from tests.helpers import BASELINE, ROOT
 
 WORKERS_GONE_WITHIN_SECONDS = 15
 
@@ -92,3 +92,22 @@ def test_the_dashboard_warns_off_loopback_only(host, loopback):
     from sim.cli.dashboard import ipaddress_is_loopback
 
     assert ipaddress_is_loopback(host) is loopback
+
+
+def test_a_later_run_removes_what_a_killed_one_left(tmp_path):
+    """A run killed while writing leaves `.<run_id>.partial-<pid>`; the next save in the same
+    folder removes it once its process is gone, and leaves a concurrent run's alone."""
+    from sim import run
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    parent = tmp_path / "out" / "baseline"
+    abandoned = parent / f".20260101T000000-abcdef12-s1.partial-{dead.pid}"
+    alive = parent / f".20260101T000000-abcdef12-s1.partial-{os.getpid()}x"
+    running = parent / f".20260101T000000-abcdef12-s2.partial-{os.getppid()}"
+    for folder in (abandoned, alive, running):
+        folder.mkdir(parents=True)
+        (folder / "daily.parquet").write_bytes(b"half")
+    run_dir = run(BASELINE, members=200, days=3).save(tmp_path / "out")
+    assert not abandoned.exists() and alive.exists() and running.exists()
+    assert sorted(p.name for p in parent.iterdir() if not p.name.startswith(".")) == [run_dir.name]
