@@ -26,7 +26,8 @@ MAX_CENTS = 10**12
 MAX_BASKET_CENTS = 10**8
 """Upper bound on one basket (1 000 000 currency units), so that price × multiple and
 price × contribution weights (in ppm) stay inside int64."""
-MAX_MERCHANTS = 100_000
+MAX_MERCHANTS = 2_000_000
+"""Upper bound on merchants: a national market at the baseline's 1 merchant per 200 members."""
 MAX_LEVELS = 15
 MAX_GIFT_TIERS = 16
 MAX_GENERATIONS = 10

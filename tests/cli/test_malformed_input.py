@@ -112,6 +112,8 @@ def test_a_national_market_is_within_the_bounds():
     market was capped at 50 M. Only joined members take memory."""
     scenario = resolve(BASELINE, members=10_000_000, days=1)
     assert scenario.population.market_size_members == 100_000_000
+    national = resolve(BASELINE, members=100_000_000, days=365)  # benchmarks/national_scale.py
+    assert national.merchants.initial_merchants == 500_000
     big = resolve(BASELINE, members=1_000, days=2, settings={"population.market_size_members": 900_000_000})
     result = run(big)
     assert result.daily["arrivals"].iloc[0] > 0
