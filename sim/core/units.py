@@ -20,6 +20,9 @@ MILLI_UNITS_PER_UNIT = 1_000
 UNIT_VALUE_SCALE = 1_000_000
 """Fixed-point scale of the share of queued withdrawals paid pro rata (share × scale)."""
 
+INT64_MAX = 2**63 - 1
+"""The largest integer money and contribution can hold (int64)."""
+
 FIXED_POINT_BUDGET = 2**62
 """A day's budget × its fixed-point scale stays below this, so no product can overflow int64."""
 

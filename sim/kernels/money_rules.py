@@ -9,9 +9,8 @@ only: after editing this file, run ``make clean-kernels``."""
 import numpy as np
 from numba import njit
 
-from sim.core.units import MILLI_UNITS_PER_UNIT, PPM, UNIT_VALUE_SCALE
+from sim.core.units import INT64_MAX, MILLI_UNITS_PER_UNIT, PPM, UNIT_VALUE_SCALE
 
-INT64_MAX = 2**63 - 1
 SMALL_FACTOR = 2**31
 """Two factors below this multiply to less than 2**62: no overflow check is needed."""
 BITS_OF_A_FACTOR = 63

@@ -9,8 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import ndtri
 
-from sim.core.units import MONEY_DTYPE, share_to_ppm
-from sim.scenario.exact_range import INT64_MAX
+from sim.core.units import INT64_MAX, MONEY_DTYPE, share_to_ppm
 from sim.scenario.params import Scenario, generation_shares
 
 PRICE_TABLE_SIZE = 4096

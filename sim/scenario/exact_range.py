@@ -19,10 +19,9 @@ a chunk's released cents ≤ the day's release …), so bounding the totals boun
 from dataclasses import dataclass
 
 from sim.core.errors import InputError
-from sim.core.units import MILLI_UNITS_PER_UNIT
+from sim.core.units import INT64_MAX, MILLI_UNITS_PER_UNIT
 from sim.scenario.params import Scenario, generation_shares
 
-INT64_MAX = 2**63 - 1
 DAILY_LIMIT = 2**62
 """The most one day may add to any running total, with room to spare below 2**63."""
 
