@@ -277,6 +277,9 @@ class WithdrawalParams(Section):
 
 
 class PlatformParams(Section):
+    currency: str = Field("currency units", min_length=1, max_length=20, pattern=r"^[A-Za-z][A-Za-z .]*$")
+    """What the money is counted in (e.g. "CNY", "USD"); every output names money in it.
+    Amounts are integer cents (hundredths) of it whatever it is."""
     initial_cash_cents: int = Field(0, ge=0, le=MAX_CENTS)
     """The operator's own money in the platform's bank account on day 0."""
     fixed_cost_cents_per_day: int = Field(0, ge=0, le=MAX_CENTS)
