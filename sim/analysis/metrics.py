@@ -58,7 +58,8 @@ def daily_metrics(daily: pd.DataFrame, ledger: pd.DataFrame) -> pd.DataFrame:
     - ``new_money_funded_cents`` = min(P, max(0, −equity)): payouts the platform's own
       means do not cover, so they were (or will be) paid with members' new money;
     - ``new_money_dependency`` = new-money funded / P (NaN before any payout);
-    - ``promises_honoured`` = cumulative releases / cumulative energy granted.
+    - ``promises_honoured`` = cumulative promises paid (releases and leavers' cash-outs) /
+      cumulative promises made (energy granted and the promises' growth).
     """
     days = daily["day"].to_numpy()
     cash = daily["platform_cash_cents"].to_numpy(dtype=np.int64)
@@ -67,6 +68,8 @@ def daily_metrics(daily: pd.DataFrame, ledger: pd.DataFrame) -> pd.DataFrame:
     payouts_cumulative = np.cumsum(payouts)
     new_money_funded = np.minimum(payouts_cumulative, np.maximum(0, -equity))
     released_cumulative = daily["released_cents"].cumsum().to_numpy(dtype=np.int64)
+    promises_paid = released_cumulative + daily["exit_cashout_cents"].cumsum().to_numpy(dtype=np.int64)
+    promises_made = (daily["energy_granted_cents"] + daily["promise_growth_cents"]).cumsum()
     return pd.DataFrame({
         "day": days,
         "coverage_ratio": daily["coverage_ratio"].to_numpy(),
@@ -78,7 +81,7 @@ def daily_metrics(daily: pd.DataFrame, ledger: pd.DataFrame) -> pd.DataFrame:
         "own_means_cents": equity + payouts_cumulative,
         "new_money_funded_cents": new_money_funded,
         "new_money_dependency": ratio_or_nan(new_money_funded, payouts_cumulative),
-        "promises_honoured": ratio_or_nan(released_cumulative, daily["energy_granted_cents"].cumsum()),
+        "promises_honoured": ratio_or_nan(promises_paid, promises_made),
     })
 
 
@@ -103,7 +106,7 @@ def run_metrics(daily: pd.DataFrame, ledger: pd.DataFrame) -> dict:
     """Headline sustainability figures of one run (the last day's cumulative values)."""
     series = daily_metrics(daily, ledger)
     last = series.iloc[-1]
-    promised = int(daily["energy_granted_cents"].sum())
+    promised = int(daily["energy_granted_cents"].sum() + daily["promise_growth_cents"].sum())
     return {
         "days": int(len(daily)),
         "last_day": int(last["day"]),

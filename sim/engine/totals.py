@@ -28,7 +28,7 @@ class RunningTotals:
     promised_cents: int = 0
     """Energy granted since day 0."""
     released_cents: int = 0
-    """Dividends released since day 0."""
+    """Promises paid since day 0: dividends released and promises leavers cashed out."""
     new_money_total_cents: int = 0
     """Money members paid in from outside since day 0."""
     sales_total_cents: int = 0

@@ -1,11 +1,13 @@
-"""Churn: active members leave with a daily probability; a leaver forfeits the remaining
-promise and contribution and asks for the whole balance."""
+"""Churn: active members leave with a daily probability; a leaver claims a share of the
+remaining promise (``exit_cashout_share``, 0 by default), forfeits the rest and the
+contribution, and asks for the whole balance and the claim."""
 
 from numba import njit, prange
 
 from sim.core.rng import threshold53
 from sim.core.units import STATUS_CHURNED
 from sim.kernels.chunks import chunk_bounds, list_drawn
+from sim.kernels.money_rules import share_of
 from sim.kernels.withdrawals import FEES, PAID_GROSS, queue_request
 
 # columns of ``totals``; PAID_GROSS and FEES (0 and 1) as in the withdrawal kernels
@@ -14,36 +16,40 @@ REQUESTED = 3
 ENERGY_FORFEITED = 4
 CONTRIBUTION_REMOVED = 5
 DIVIDEND_LEAVERS = 6
-N_TOTALS = 7
+CASHED_OUT = 7  # promises claimed as cash by leavers (part of REQUESTED)
+N_TOTALS = 8
 
 
 @njit(parallel=True, cache=True)
 def churn_kernel(
     n, status, level, balance, energy, contribution, queued, queued_since, withdrawn, key, probability,
-    fee_ppm, day, pay_now, listed, level_moves, totals,
+    cashout_ppm, fee_ppm, day, pay_now, listed, level_moves, totals,
 ):
-    """Mark leavers churned, zero their promise and queue their whole balance, paid at once
-    when ``pay_now`` (the platform's cash covers every hard liability); each leaver is
-    counted out of its level in ``level_moves[chunk]``. Leavers are listed first
-    (``list_drawn``) at the start of each chunk's range of ``listed``."""
+    """Mark leavers churned, zero their promise and queue their whole balance with the share
+    ``cashout_ppm`` of their promise (``share_of``), paid at once when ``pay_now`` (the
+    platform's cash covers every hard liability); the rest of the promise is forfeited. Each
+    leaver is counted out of its level in ``level_moves[chunk]``. Leavers are listed first
+    (``list_drawn``) at the start of each chunk's range of ``listed``. docs/MODEL.md §12."""
     n_chunks = totals.shape[0]
     threshold = threshold53(probability)
     for chunk in prange(n_chunks):
         lo, hi = chunk_bounds(n, chunk, n_chunks)
-        leavers = requested = forfeited = removed = dividend_leavers = fees = 0
+        leavers = requested = forfeited = removed = dividend_leavers = fees = cashed_out = 0
         end = list_drawn(lo, hi, status, key, threshold, listed, lo)
         for slot in range(lo, end):
             i = listed[slot]
             status[i] = STATUS_CHURNED
             level_moves[chunk, level[i]] -= 1
             leavers += 1
-            forfeited += energy[i]
+            claim = share_of(energy[i], cashout_ppm)
+            cashed_out += claim
+            forfeited += energy[i] - claim
             removed += contribution[i]
             if contribution[i] > 0:
                 dividend_leavers += 1
             energy[i] = 0
             contribution[i] = 0
-            amount = balance[i]
+            amount = balance[i] + claim
             if amount > 0:
                 balance[i] = 0
                 requested += amount
@@ -53,5 +59,6 @@ def churn_kernel(
         totals[chunk, ENERGY_FORFEITED] = forfeited
         totals[chunk, CONTRIBUTION_REMOVED] = removed
         totals[chunk, DIVIDEND_LEAVERS] = dividend_leavers
+        totals[chunk, CASHED_OUT] = cashed_out
         totals[chunk, PAID_GROSS] = requested if pay_now else 0
         totals[chunk, FEES] = fees

@@ -9,7 +9,7 @@ only: after editing this file, run ``make clean-kernels``."""
 import numpy as np
 from numba import njit
 
-from sim.core.units import INT64_MAX, MILLI_UNITS_PER_UNIT, PPM, UNIT_VALUE_SCALE
+from sim.core.units import INT64_MAX, MILLI_UNITS_PER_UNIT, PPB, PPM, UNIT_VALUE_SCALE
 
 SMALL_FACTOR = 2**31
 """Two factors below this multiply to less than 2**62: no overflow check is needed."""
@@ -99,11 +99,20 @@ def split_payment(units, value_numerator, value_denominator, exact):
 
 
 @njit(cache=True, inline="always")
-def fixed_rate_payment(energy_cents, rate_ppm):
+def rate_of(amount, rate_ppb):
+    """A day's rate ``rate_ppb`` (parts per billion) of ``amount``, floored:
+    ``amount × rate_ppb // PPB``, in the unit of ``amount``. The daily rates of the release
+    (§9.5), the promise's growth (§9.8) and the interest on cash (§14) use it. Exact for any
+    amount whose rate fits in int64 (``mul_div_floor``)."""
+    return mul_div_floor(amount, rate_ppb, PPB)
+
+
+@njit(cache=True, inline="always")
+def fixed_rate_payment(energy_cents, rate_ppb):
     """Rule C's payment to a member with ``energy_cents`` of energy:
-    ``max(energy × ρ_ppm // PPM, 1)`` cents, before the cap by the energy (the cent keeps
+    ``max(energy × ρ_ppb // PPB, 1)`` cents, before the cap by the energy (the cent keeps
     small promises from never ending). docs/MODEL.md §9.5."""
-    return max(share_of(energy_cents, rate_ppm), 1)
+    return max(rate_of(energy_cents, rate_ppb), 1)
 
 
 @njit(cache=True, inline="always")

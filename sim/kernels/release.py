@@ -6,7 +6,7 @@ from numba import njit, prange
 
 from sim.core.units import QUEUE_NONE
 from sim.kernels.chunks import chunk_bounds
-from sim.kernels.money_rules import fixed_rate_payment, split_payment
+from sim.kernels.money_rules import fixed_rate_payment, rate_of, split_payment
 
 RELEASED = 0
 EXITS = 1  # members whose energy reached zero
@@ -63,8 +63,25 @@ def release_split_kernel(n, contribution, energy, balance, value_numerator, valu
 
 
 @njit(parallel=True, cache=True)
-def fixed_rate_kernel(n, contribution, energy, balance, rate_ppm, totals):
-    """Rule `fixed_rate` (C): pay each member max(energy × rate_ppm // PPM, 1 cent),
+def promise_growth_kernel(n, energy, rate_ppb, grown):
+    """Every remaining promise grows by its day's rate before the release:
+    energy += energy × rate_ppb // PPB (``rate_of``); ``grown[chunk]`` gets each chunk's
+    growth in cents. docs/MODEL.md §9.8."""
+    n_chunks = grown.shape[0]
+    for chunk in prange(n_chunks):
+        lo, hi = chunk_bounds(n, chunk, n_chunks)
+        total = 0
+        for i in range(lo, hi):
+            if energy[i] > 0:
+                growth = rate_of(energy[i], rate_ppb)
+                energy[i] += growth
+                total += growth
+        grown[chunk, 0] = total
+
+
+@njit(parallel=True, cache=True)
+def fixed_rate_kernel(n, contribution, energy, balance, rate_ppb, totals):
+    """Rule `fixed_rate` (C): pay each member max(energy × rate_ppb // PPB, 1 cent),
     capped by its energy (the cent keeps small promises from never ending)."""
     n_chunks = totals.shape[0]
     for chunk in prange(n_chunks):
@@ -73,7 +90,7 @@ def fixed_rate_kernel(n, contribution, energy, balance, rate_ppm, totals):
         for i in range(lo, hi):
             if energy[i] == 0:
                 continue
-            payment = fixed_rate_payment(energy[i], rate_ppm)
+            payment = fixed_rate_payment(energy[i], rate_ppb)
             paid, exited, gone = pay_dividend(i, payment, energy, contribution, balance)
             released += paid
             exits += exited

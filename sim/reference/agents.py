@@ -146,15 +146,17 @@ class Member(mesa.Agent):
         self.balance_cents -= amount
         return amount
 
-    def leave(self) -> int:
-        """Churn: give up the remaining promise and contribution and ask for the whole
-        balance, which leaves the balance (docs/MODEL.md §12). Returns the amount asked for."""
+    def leave(self, cashout_ppm: int) -> tuple[int, int]:
+        """Churn: claim the share ``cashout_ppm`` of the remaining promise, give up the rest
+        and the contribution, and ask for the whole balance and the claim, which leave the
+        balance (docs/MODEL.md §12). Returns (amount asked for, claim)."""
+        claim = self.energy_cents * cashout_ppm // PPM
         self.active = False
         self.energy_cents = 0
         self.contribution_milli = 0
-        amount = self.balance_cents
+        amount = self.balance_cents + claim
         self.balance_cents = 0
-        return amount
+        return amount, claim
 
 
 class Merchant(mesa.Agent):

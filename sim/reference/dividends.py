@@ -11,7 +11,7 @@ helpers. It imports only from ``sim.core``, ``sim.scenario``, ``sim.behaviour`` 
 
 from typing import TYPE_CHECKING
 
-from sim.core.units import MILLI_UNITS_PER_UNIT, PPM, fixed_point_scale
+from sim.core.units import MILLI_UNITS_PER_UNIT, PPB, fixed_point_scale
 from sim.reference.agents import PENDING
 
 if TYPE_CHECKING:
@@ -22,16 +22,21 @@ Payments = list[tuple[int, bool]]
 
 
 def release(model: "Platform") -> None:
-    """Dividends by the release rule, each capped by the member's remaining energy
-    (docs/MODEL.md §9.1). `pool` and `queue` pay only what the pool holds; `emission`,
-    `fixed_rate` and `linear` pay what they promise, the platform topping up the pool from
-    its margin (§9.2)."""
+    """Every remaining promise grows by the day's rate (docs/MODEL.md §9.8); then dividends
+    by the release rule, each capped by the member's remaining energy (§9.1). `pool` and
+    `queue` pay only what the pool holds; `emission`, `fixed_rate` and `linear` pay what
+    they promise, the platform topping up the pool from its margin (§9.2)."""
     rules = model.rules
+    growth = 0
+    for member in model.members:
+        grown = member.energy_cents * rules.promise_growth_ppb // PPB
+        member.energy_cents += grown
+        growth += grown
     pool = model.dividend_pool_cents
     model.contingent_before_release_cents = sum(member.energy_cents for member in model.members)
     unit_value = 0.0
     if rules.release_rule == "pool":
-        payments, unit_value = split_by_contribution(model, pool * rules.pool_release_ppm // PPM)
+        payments, unit_value = split_by_contribution(model, pool * rules.pool_release_ppb // PPB)
     elif rules.release_rule == "emission":
         payments, unit_value = split_by_contribution(model, rules.emission_cents_per_day)
     elif rules.release_rule == "fixed_rate":
@@ -44,7 +49,7 @@ def release(model: "Platform") -> None:
     top_up = max(released - pool, 0)
     model.margin_cents -= top_up
     model.dividend_pool_cents += top_up - released
-    model.today.update(released_cents=released, platform_top_up_cents=top_up,
+    model.today.update(promise_growth_cents=growth, released_cents=released, platform_top_up_cents=top_up,
                        exits=sum(exited for _, exited in payments),
                        unit_value=unit_value)
 
@@ -78,7 +83,7 @@ def pay_fixed_rate(model: "Platform") -> Payments:
     """`fixed_rate` rule: every member with energy is paid the daily rate of it, at least
     one cent (docs/MODEL.md §9.5)."""
     rules = model.rules
-    return [member.receive_dividend(max(member.energy_cents * rules.fixed_rate_ppm // PPM, 1))
+    return [member.receive_dividend(max(member.energy_cents * rules.fixed_rate_ppb // PPB, 1))
             for member in model.members if member.energy_cents > 0]
 
 
@@ -122,7 +127,7 @@ def honorary(model: "Platform") -> None:
     weight, split by the value of a ppm of weight (``value_of_a_unit``); the remainder stays in the pool
     (docs/MODEL.md §2, §10)."""
     rules = model.rules
-    budget = model.honorary_pool_cents * rules.honorary_release_ppm // PPM
+    budget = model.honorary_pool_cents * rules.honorary_release_ppb // PPB
     paid = 0
     if budget > 0 and model.honorary_weight_ppm > 0:
         numerator, denominator = value_of_a_unit(budget, model.honorary_weight_ppm)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from sim.behaviour import sentiment
 from sim.core import rng
-from sim.core.units import PPM
+from sim.core.units import PPB, PPM
 from sim.reference.start_of_day import merchants_leave_by_draw
 from sim.results.tables import DAILY_COLUMNS, ratio
 
@@ -44,10 +44,13 @@ def merchants(model: "Platform") -> None:
 
 
 def platform(model: "Platform") -> None:
-    """The platform pays its operating costs from what cash it has; it is insolvent when a
-    withdrawal request has waited the grace period, and the first such day is the collapse
-    day (docs/MODEL.md §14)."""
+    """The platform's cash earns the day's interest; it pays its operating costs from what
+    cash it has; it is insolvent when a withdrawal request has waited the grace period, and
+    the first such day is the collapse day (docs/MODEL.md §14)."""
     rules = model.rules
+    interest = max(model.cash_cents, 0) * rules.interest_ppb // PPB
+    model.cash_cents += interest
+    model.margin_cents += interest
     costs = rules.fixed_cost_cents_per_day + model.today["sales_cents"] * rules.variable_cost_ppm // PPM
     costs_paid = min(costs, model.cash_cents)
     model.cash_cents -= costs_paid
@@ -57,7 +60,7 @@ def platform(model: "Platform") -> None:
     insolvent = oldest is not None and model.day - oldest >= rules.insolvency_grace_days
     if insolvent and model.collapse_day is None:
         model.collapse_day = model.day
-    model.today.update(operating_costs_cents=costs_paid, failed_withdrawals=len(waiting), insolvent=insolvent)
+    model.today.update(interest_cents=interest, operating_costs_cents=costs_paid, failed_withdrawals=len(waiting), insolvent=insolvent)
 
 
 def record(model: "Platform") -> None:

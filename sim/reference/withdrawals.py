@@ -43,17 +43,26 @@ def withdrawals(model: "Platform") -> None:
 
 def churn(model: "Platform") -> None:
     """Members leave (more when the yield disappoints or withdrawals fail, §15), each asking
-    for the whole balance (``Member.leave``), paid at once while the cash covers everything
-    owed; then the queue is paid (docs/MODEL.md §12)."""
-    probability = sentiment.churn_probability(model.mood, model.rules)
-    pay_now = model.cash_cents >= model.hard_liabilities_cents()
+    for the whole balance and the share of its promise it may cash out (``Member.leave``),
+    paid at once while the cash covers everything owed, unless there are cash-outs, which
+    the dividend pool pays (topped up from the margin when short, §9.2) and which always
+    join the queue first; then the queue is paid (docs/MODEL.md §12)."""
+    rules = model.rules
+    probability = sentiment.churn_probability(model.mood, rules)
+    pay_now = rules.exit_cashout_ppm == 0 and model.cash_cents >= model.hard_liabilities_cents()
     leavers = [member for member in model.active_members()
                if model.draw(rng.STREAM_CHURN, member.index) < probability]
+    cashed_out = 0
     for member in leavers:
-        amount = member.leave()
+        amount, claim = member.leave(rules.exit_cashout_ppm)
+        cashed_out += claim
         if amount > 0:
             take_request(model, member, amount, pay_now)
-    model.today.update(churned=len(leavers), churn_probability=probability)
+    top_up = max(cashed_out - model.dividend_pool_cents, 0)
+    model.margin_cents -= top_up
+    model.dividend_pool_cents += top_up - cashed_out
+    model.today["platform_top_up_cents"] += top_up
+    model.today.update(churned=len(leavers), churn_probability=probability, exit_cashout_cents=cashed_out)
     pay_withdrawals(model)
 
 

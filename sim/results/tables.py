@@ -11,16 +11,16 @@ from sim.core.units import PPM
 DAILY_COLUMNS = (
     "day", "members_total", "members_active", "members_in_dividend", "members_with_level",
     "merchants_active", "merchants_joined", "merchants_left",
-    "arrivals", "referred", "churned", "attractiveness", "churn_probability",
+    "arrivals", "referred", "churned", "exit_cashout_cents", "attractiveness", "churn_probability",
     "purchases", "gift_purchases", "sales_cents", "gift_sales_cents", "new_money_cents",
     "repurchased_cents", "concession_cents", "merchant_paid_cents",
     "pool_inflow_cents", "pool_balance_cents", "platform_top_up_cents",
     "honorary_inflow_cents", "honorary_paid_cents", "honorary_pool_balance_cents",
     "referral_contribution_milli", "referral_rewards_cents", "level_upgrades",
-    "energy_granted_cents", "released_cents", "exits", "unit_value", "yield_per_day",
+    "energy_granted_cents", "promise_growth_cents", "released_cents", "exits", "unit_value", "yield_per_day",
     "withdrawal_probability", "withdrawal_requests", "withdrawal_requested_cents", "withdrawn_cents",
     "withdrawal_fees_cents", "withdrawals_unpaid_cents", "failed_withdrawals", "unpaid_share",
-    "operating_costs_cents", "platform_cash_cents", "platform_own_funds_cents", "hard_liabilities_cents",
+    "interest_cents", "operating_costs_cents", "platform_cash_cents", "platform_own_funds_cents", "hard_liabilities_cents",
     "contingent_liabilities_cents", "coverage_ratio", "coverage_ratio_all", "insolvent",
 )
 

@@ -1,5 +1,5 @@
 """The scenario turned into the integers and tables the kernels use: shares and
-multiples in parts per million, and the lookup tables (basket prices, gift tiers,
+multiples in parts per million, daily rates in parts per billion, and the lookup tables (basket prices, gift tiers,
 levels, referral generations, merchant concession options) that the fast engine and the
 plain reference share, so both draw and compute identical amounts."""
 
@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import ndtri
 
-from sim.core.units import INT64_MAX, MONEY_DTYPE, share_to_ppm
+from sim.core.units import INT64_MAX, MONEY_DTYPE, rate_to_ppb, share_to_ppm
 from sim.scenario.params import Scenario, generation_shares
 
 PRICE_TABLE_SIZE = 4096
@@ -60,6 +60,7 @@ class Rules:
     bass_innovation_per_day: float
     bass_imitation_per_day: float
     churn_probability_per_day: float
+    exit_cashout_ppm: int
     # merchants
     initial_merchants: int
     concession_options_ppm: np.ndarray
@@ -84,12 +85,13 @@ class Rules:
     tier_multiple_ppm: np.ndarray
     tier_contribution_ppm: np.ndarray
     tier_level: np.ndarray
+    promise_growth_ppb: int
     # release
     release_rule: str
     pool_share_ppm: int
-    pool_release_ppm: int
+    pool_release_ppb: int
     emission_cents_per_day: int
-    fixed_rate_ppm: int
+    fixed_rate_ppb: int
     right_price_cents: int
     right_payment_cents_per_day: int
     # levels, honorary pool, referrals
@@ -100,7 +102,7 @@ class Rules:
     level_contribution_ppm: np.ndarray
     level_generations: np.ndarray
     honorary_share_ppm: int
-    honorary_release_ppm: int
+    honorary_release_ppb: int
     referral_generations: int
     referral_contribution_ppm: np.ndarray
     referral_cash_ppm: np.ndarray
@@ -115,6 +117,7 @@ class Rules:
     initial_cash_cents: int
     fixed_cost_cents_per_day: int
     variable_cost_ppm: int
+    interest_ppb: int
     # sentiment
     memory_days: int
     reference_yield_per_day: float
@@ -144,6 +147,7 @@ def compile_rules(scenario: Scenario) -> Rules:
         bass_innovation_per_day=population.bass_innovation_per_day,
         bass_imitation_per_day=population.bass_imitation_per_day,
         churn_probability_per_day=population.churn_probability_per_day,
+        exit_cashout_ppm=share_to_ppm(population.exit_cashout_share),
         initial_merchants=merchants.initial_merchants,
         concession_options_ppm=ppm_array(options),
         concession_option_cdf=cumulative_shares(merchants.concession_option_weights or (1.0,)),
@@ -166,11 +170,12 @@ def compile_rules(scenario: Scenario) -> Rules:
         tier_multiple_ppm=ppm_array([scenario.rewards.energy_multiple] + [t.energy_multiple for t in tiers]),
         tier_contribution_ppm=ppm_array([1.0] + [tier.contribution_weight for tier in tiers]),
         tier_level=np.array([0] + [tier.level_granted for tier in tiers], dtype=np.int64),
+        promise_growth_ppb=rate_to_ppb(scenario.rewards.promise_growth_rate_per_day),
         release_rule=release.rule,
         pool_share_ppm=share_to_ppm(release.dividend_pool_share_of_sales),
-        pool_release_ppm=share_to_ppm(release.pool_release_share_per_day),
+        pool_release_ppb=rate_to_ppb(release.pool_release_share_per_day),
         emission_cents_per_day=release.emission_cents_per_day,
-        fixed_rate_ppm=share_to_ppm(release.fixed_rate_per_day),
+        fixed_rate_ppb=rate_to_ppb(release.fixed_rate_per_day),
         right_price_cents=release.right_price_cents,
         right_payment_cents_per_day=release.right_payment_cents_per_day,
         # a threshold beyond int64 is one no member reaches: goods stay below 2**62 (exact_range)
@@ -184,7 +189,7 @@ def compile_rules(scenario: Scenario) -> Rules:
         level_generations=np.array(
             [levels.base_referral_generations] + [t.referral_generations for t in level_tiers], dtype=np.int64),
         honorary_share_ppm=share_to_ppm(scenario.honorary.pool_share_of_sales),
-        honorary_release_ppm=share_to_ppm(scenario.honorary.release_share_per_day),
+        honorary_release_ppb=rate_to_ppb(scenario.honorary.release_share_per_day),
         referral_generations=referrals.generations,
         referral_contribution_ppm=ppm_array(generation_shares(
             referrals.contribution_share, referrals.decay_per_generation, referrals.generations)),
@@ -200,6 +205,7 @@ def compile_rules(scenario: Scenario) -> Rules:
         initial_cash_cents=platform.initial_cash_cents,
         fixed_cost_cents_per_day=platform.fixed_cost_cents_per_day,
         variable_cost_ppm=share_to_ppm(platform.variable_cost_share_of_sales),
+        interest_ppb=rate_to_ppb(platform.interest_rate_per_day),
         memory_days=sentiment.memory_days,
         reference_yield_per_day=sentiment.reference_yield_per_day,
         attractiveness_yield_sensitivity=sentiment.attractiveness_yield_sensitivity,

@@ -8,8 +8,10 @@ sure nothing does:
   buying the dearest basket or package at the highest multiple, with every referral credit)
   and refuses a scenario whose day could add more than ``DAILY_LIMIT`` = 2**62;
 - during a run, the engine stops on the first day a running total could overflow on the
-  next one (total + one day's bound > 2**63 − 1), naming the total, the day and the fields
-  that drive it (``sim.engine.phases.record``).
+  next one (total + its growth at its daily rate + one day's bound > 2**63 − 1), naming the
+  total, the day and the fields that drive it (``sim.engine.phases.record``). Promises that
+  grow (``rewards.promise_growth_rate_per_day``) and cash that earns interest
+  (``platform.interest_rate_per_day``) compound, so no bound before the run can hold them.
 
 Every member array and every per-chunk kernel total is a sum of non-negative parts of one of
 these totals (a member's energy ≤ all energy outstanding, a member's team sales ≤ all sales,
@@ -19,7 +21,7 @@ a chunk's released cents ≤ the day's release …), so bounding the totals boun
 from dataclasses import dataclass
 
 from sim.core.errors import InputError
-from sim.core.units import INT64_MAX, MILLI_UNITS_PER_UNIT
+from sim.core.units import INT64_MAX, MILLI_UNITS_PER_UNIT, PPB
 from sim.scenario.params import Scenario, generation_shares
 
 DAILY_LIMIT = 2**62
@@ -88,20 +90,26 @@ class ExactRangeError(InputError):
 
 
 def bounds_in_range(scenario: Scenario, origin: str) -> dict[str, DailyBound]:
-    """The ``daily_bounds`` of ``scenario``; raises ``ExactRangeError`` listing ``problems``
-    if a day could add more than ``DAILY_LIMIT`` to a total."""
+    """The ``daily_bounds`` of ``scenario``, and the platform's cash (which gains at most a
+    day's sales, and its interest); raises ``ExactRangeError`` listing ``problems`` if a day
+    could add more than ``DAILY_LIMIT`` to a total."""
     bounds = daily_bounds(scenario)
     found = problems(scenario, origin, bounds)
     if found:
         raise ExactRangeError(found)
-    return bounds
+    sales = bounds["sales_total_cents"]
+    cash = DailyBound("cash", "cents", sales.bound, f"{sales.fields}, platform.interest_rate_per_day")
+    return {**bounds, "platform_cash_cents": cash}
 
 
-def check_totals(totals: dict[str, int], bounds: dict[str, DailyBound], day: int) -> None:
-    """Raise ``ExactRangeError`` if a running total plus one more day's bound could pass
-    2**63 − 1: the run stops on this day, before anything wraps."""
+def check_totals(totals: dict[str, int], bounds: dict[str, DailyBound], day: int,
+                 growth_ppb: dict[str, int]) -> None:
+    """Raise ``ExactRangeError`` if a running total plus its growth at its daily rate
+    (``growth_ppb``, by total's name; a total not named does not compound) plus one more day's bound could pass 2**63 − 1: the run stops on
+    this day, before anything wraps."""
     for name, bound in bounds.items():
-        if totals[name] + bound.bound > INT64_MAX:
+        total = totals[name]
+        if total + total * growth_ppb.get(name, 0) // PPB + bound.bound > INT64_MAX:
             raise ExactRangeError(
-                f"day {day}: {bound.quantity} reached {totals[name]:.3e} {bound.unit}; one more day could "
+                f"day {day}: {bound.quantity} reached {total:.3e} {bound.unit}; one more day could "
                 f"pass 2**63 − 1, the largest integer circsim holds exactly (driven by {bound.fields})")

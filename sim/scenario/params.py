@@ -3,6 +3,8 @@ forbidden, every field bounded and documented with its unit.
 
 Shares and multiples are floats here for readability; the engine turns them into
 integer parts per million (``sim.core.units.share_to_ppm``), so their resolution is 1e-6.
+Daily rates (``*_per_day`` shares that compound: release, promise growth, interest) are held
+in parts per billion (``sim.core.units.rate_to_ppb``), resolution 1e-9.
 """
 
 from typing import Annotated, Literal
@@ -15,6 +17,10 @@ by int32, and only members who joined take memory, so a national market fits."""
 SHARE_RESOLUTION = 1e-6
 """Shares are held in whole parts per million: a share that must be above 0 is at least this
 (a smaller one would round to 0 ppm), and one that must be below 1 at most 1 − this."""
+RATE_RESOLUTION = 1e-9
+"""Daily rates are held in whole parts per billion: one that must be above 0 is at least this."""
+MAX_RATE_PER_DAY = 0.1
+"""Upper bound on a daily growth or interest rate (10 % a day doubles money in a week)."""
 MIN_REFERENCE_YIELD_PER_DAY = 1e-9
 """Yields are divided by the reference yield: a smaller one (down to 5e-324 is a float above
 0) would make the ratio infinite and the mood undefined."""
@@ -79,6 +85,9 @@ class PopulationParams(Section):
     """Bass q: daily joining pressure per unit of active-member share of the market."""
     churn_probability_per_day: float = Field(0.0005, ge=0.0, le=1.0)
     """Daily probability that an active member leaves; a leaver asks for the whole balance."""
+    exit_cashout_share: float = Field(0.0, ge=0.0, le=1.0)
+    """Share of the remaining promise a leaver claims as cash with the balance (0: the promise
+    is forfeited; 1: the whole promised balance, as in models where an investor exits with it)."""
 
 
 class MerchantParams(Section):
@@ -141,6 +150,9 @@ class RewardParams(Section):
     """Energy (promised future dividends) granted per cent spent on ordinary products."""
     contribution_unit_price_cents: int = Field(100, ge=1, le=MAX_CENTS)
     """Cents of purchases that earn one contribution unit."""
+    promise_growth_rate_per_day: float = Field(0.0, ge=0.0, le=MAX_RATE_PER_DAY)
+    """Each member's remaining promise grows by this share every day, before the day's release
+    (Artzrouni's promised rate; an investment pool's "x % a day"); held in ppb."""
 
 
 class ReleaseParams(Section):
@@ -151,12 +163,13 @@ class ReleaseParams(Section):
     `queue` (F) pays members in order of entry from the pool."""
     dividend_pool_share_of_sales: float = Field(0.1, ge=0.0, le=1.0)
     """α: share of each sale paid into the dividend pool (must not exceed any concession)."""
-    pool_release_share_per_day: float = Field(1.0, ge=SHARE_RESOLUTION, le=1.0)
-    """`pool`: share of the dividend pool's balance released each day."""
+    pool_release_share_per_day: float = Field(1.0, ge=RATE_RESOLUTION, le=1.0)
+    """`pool`: share of the dividend pool's balance released each day (held in ppb)."""
     emission_cents_per_day: int = Field(0, ge=0, le=MAX_CENTS)
     """`emission`: the fixed amount released each day (the pool pays first, the platform the rest)."""
     fixed_rate_per_day: float = Field(0.0005, ge=0.0, le=1.0)
-    """`fixed_rate`: ρ, share of each member's remaining energy paid each day (at least 1 cent)."""
+    """`fixed_rate`: ρ, share of each member's remaining energy paid each day (at least 1 cent;
+    held in ppb)."""
     right_price_cents: int = Field(50_000, ge=1, le=MAX_BASKET_CENTS)
     """`linear`: price of one right; each purchase buys price // right_price rights."""
     right_payment_cents_per_day: int = Field(100, ge=0, le=MAX_BASKET_CENTS)
@@ -217,8 +230,9 @@ class LevelParams(Section):
 class HonoraryParams(Section):
     pool_share_of_sales: float = Field(0.0, ge=0.0, le=1.0)
     """Share of each sale paid into the honorary pool."""
-    release_share_per_day: float = Field(1.0, ge=SHARE_RESOLUTION, le=1.0)
-    """Share of the honorary pool paid each day to members at level 1 or above, by level weight."""
+    release_share_per_day: float = Field(1.0, ge=RATE_RESOLUTION, le=1.0)
+    """Share of the honorary pool paid each day to members at level 1 or above, by level weight
+    (held in ppb)."""
 
 
 def generation_shares(first_share: float, decay: float, generations: int) -> list[float]:
@@ -286,6 +300,9 @@ class PlatformParams(Section):
     """Operating costs paid every day whatever the sales."""
     variable_cost_share_of_sales: float = Field(0.0, ge=0.0, le=1.0)
     """Operating costs as a share of the day's sales."""
+    interest_rate_per_day: float = Field(0.0, ge=0.0, le=MAX_RATE_PER_DAY)
+    """Interest the platform's cash earns each day from the outside world (Artzrouni's nominal
+    rate rn); held in ppb."""
 
 
 class Event(Section):

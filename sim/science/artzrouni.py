@@ -31,7 +31,7 @@ import numpy as np
 from scipy.integrate import solve_ivp
 from scipy.optimize import brentq
 
-from sim.core.units import PPM, share_to_ppm
+from sim.core.units import PPB, PPM, rate_to_ppb, share_to_ppm
 from sim.scenario.params import Scenario
 
 DAYS_PER_YEAR = 365
@@ -158,7 +158,7 @@ def engine_model(scenario: Scenario) -> PonziModel:
     """The Artzrouni model (discounted at rn, so rn = 0) that an engine scenario built by
     ``engine_settings`` plays, from the rates the engine really holds (parts per million);
     money in cents."""
-    decay = yearly_rate(share_to_ppm(scenario.release.fixed_rate_per_day) / PPM)
+    decay = yearly_rate(rate_to_ppb(scenario.release.fixed_rate_per_day) / PPB)
     multiple = share_to_ppm(scenario.rewards.energy_multiple) / PPM
     deposit = scenario.population.initial_members * scenario.purchases.basket_median_cents
     return PonziModel(initial_deposit=deposit, promised_rate=(multiple - 1) * decay, nominal_rate=0.0,

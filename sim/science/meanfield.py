@@ -18,14 +18,16 @@ choice replaced by its mean:
                 (concession, pool share, energy, contribution, rights) is the mean of the
                 engine's floored integer amount over the basket price table;
                 repurchased = π·E[min(b, cap·price)] over balances b;  D += π·(A − D)
-    release     `pool` pool × release share; `emission` Q; `fixed_rate` ρ·E;
+    release     promises grow: E += g·E;
+                `pool` pool × release share; `emission` Q; `fixed_rate` ρ·E;
                 `linear` r·rights — less what the engine's floors keep back on average
                 (½ cent per member paid; ½·C/10⁶ for the split rules' unit value),
                 capped by E; rules B, C, D top the pool up
     withdrawals w·s·E[b·1{s·b ≥ min}] over balances; fee kept; paid from cash
     churn       a share c of active members leaves with its energy, contribution, rights
-                and balance (asked for, paid net of the fee)
-    platform    fixed + variable costs;  mood += 2/(memory + 1)·(yield − mood)
+                and balance (asked for, paid net of the fee), and claims the cash-out share
+                of its energy, paid from the pool (topped up when short)
+    platform    interest i·max(cash, 0); fixed + variable costs;  mood += 2/(memory + 1)·(yield − mood)
 
 where π is the purchase probability, attractiveness, churn and withdrawal probabilities
 come from ``sim.behaviour.sentiment`` with the twin's mood (its unpaid share is always 0: the twin
@@ -77,7 +79,7 @@ import pandas as pd
 from scipy.integrate import solve_ivp
 
 from sim.behaviour import sentiment
-from sim.core.units import PPM
+from sim.core.units import PPB, PPM
 from sim.kernels.money_rules import purchase_contribution, rights_bought, share_of
 from sim.scenario.compiled import Rules, compile_rules
 from sim.scenario.loading import scenario_on_day
@@ -91,7 +93,8 @@ FLOWS = (
     "arrivals", "churned", "purchases", "sales_cents", "new_money_cents", "repurchased_cents",
     "concession_cents", "merchant_paid_cents", "pool_inflow_cents", "platform_top_up_cents",
     "energy_granted_cents", "released_cents", "withdrawal_requested_cents", "withdrawn_cents",
-    "withdrawal_fees_cents", "operating_costs_cents",
+    "withdrawal_fees_cents", "operating_costs_cents", "promise_growth_cents", "interest_cents",
+    "exit_cashout_cents",
 )
 STATE = STOCKS + FLOWS
 """The ODE's state vector: stocks, then the cumulative daily flows."""
@@ -310,16 +313,26 @@ def _floored_cents(x: dict, rules: Rules) -> float:
     return 0.5 * x["members_in_dividend"]
 
 
+def expected_rate(amount: float, rate_ppb: int) -> float:
+    """The float statement of ``rate_of`` (docs/MODEL.md §9.8): ``amount × rate_ppb / PPB``
+    (the floor's half cent per member is left out: promises and cash grow by far more)."""
+    return amount * rate_ppb / PPB
+
+
 def _release(x: dict, rates: DayRates) -> float:
-    """Pay the day's release; returns the yield members see (released ÷ energy before)."""
+    """Promises grow, then the day's release is paid; returns the yield members see
+    (released ÷ energy before the release)."""
     rules = rates.rules
+    growth = expected_rate(max(x["energy_cents"], 0.0), rules.promise_growth_ppb)
+    x["energy_cents"] += growth
+    x["promise_growth_cents"] += growth
     energy, pool = x["energy_cents"], x["pool_cents"]
     if rules.release_rule == "pool":
-        promised = expected_share(pool, rules.pool_release_ppm)
+        promised = expected_rate(pool, rules.pool_release_ppb)
     elif rules.release_rule == "emission":
         promised = rules.emission_cents_per_day if x["contribution_milli"] > 0 else 0.0
     elif rules.release_rule == "fixed_rate":
-        promised = expected_share(energy, rules.fixed_rate_ppm)
+        promised = expected_rate(energy, rules.fixed_rate_ppb)
     else:
         promised = x["rights"] * rules.right_payment_cents_per_day
     released = min(max(promised - _floored_cents(x, rules), 0.0), max(energy, 0.0))
@@ -351,13 +364,21 @@ def _withdrawals(x: dict, rates: DayRates, mood: sentiment.Mood) -> None:
 def _churn(x: dict, rates: DayRates, mood: sentiment.Mood) -> None:
     share = sentiment.churn_probability(mood, rates.rules)
     x["churned"] += share * x["members_active"]
+    claims = expected_share(share * x["energy_cents"], rates.rules.exit_cashout_ppm)
+    top_up = max(claims - x["pool_cents"], 0.0)
+    x["pool_cents"] += top_up - claims
+    x["platform_top_up_cents"] += top_up
+    x["exit_cashout_cents"] += claims
     for stock in ("members_active", "members_in_dividend", "energy_cents", "contribution_milli", "rights"):
         x[stock] *= 1.0 - share
-    _pay_out(x, rates, share * x["balances_cents"])
+    _pay_out(x, rates, share * x["balances_cents"] + claims)
 
 
 def _platform(x: dict, rates: DayRates, sales_today: float) -> None:
     rules = rates.rules
+    interest = expected_rate(max(x["platform_cash_cents"], 0.0), rules.interest_ppb)
+    x["platform_cash_cents"] += interest
+    x["interest_cents"] += interest
     costs = rules.fixed_cost_cents_per_day + expected_share(sales_today, rules.variable_cost_ppm)
     x["platform_cash_cents"] -= costs
     x["operating_costs_cents"] += costs
@@ -431,7 +452,8 @@ def solve(scenario: Scenario, days: int | None = None, day_step_correction: bool
         frame[daily] = column[stock][1:]
     for flow in FLOWS:
         frame[flow] = np.diff(column[flow])
-    energy_before_release = column["energy_cents"][:-1] + frame["energy_granted_cents"].to_numpy()
+    energy_before_release = (column["energy_cents"][:-1] + frame["energy_granted_cents"].to_numpy()
+                             + frame["promise_growth_cents"].to_numpy())
     frame["yield_per_day"] = np.divide(frame["released_cents"].to_numpy(), energy_before_release,
                                        out=np.zeros(len(frame)), where=energy_before_release > 0)
     return frame

@@ -42,7 +42,7 @@ from hypothesis import strategies as st
 
 import sim
 from sim.core.accounts import Account
-from sim.core.units import MILLI_UNITS_PER_UNIT, PPM, QUEUE_NONE, STATUS_ACTIVE
+from sim.core.units import MILLI_UNITS_PER_UNIT, PPB, PPM, QUEUE_NONE, STATUS_ACTIVE
 from sim.engine import invariants
 from sim.engine.phases import PHASES
 from sim.engine.simulation import Simulation, set_threads
@@ -489,13 +489,13 @@ class Checker:
             self.fail("release", f"top-up {simulation.today['platform_top_up_cents']} for a release of {released} "
                                  f"from a pool of {pool}")
         if rule in ("pool", "emission"):
-            budget = pool * rules.pool_release_ppm // PPM if rule == "pool" else rules.emission_cents_per_day
+            budget = pool * rules.pool_release_ppb // PPB if rule == "pool" else rules.emission_cents_per_day
             self.check_split(f"rule {rule}", budget, units, energy, paid)
             exits = sum(1 for i in range(n) if units[i] > 0 and energy_after[i] == 0)
         else:
             exits = sum(1 for i in range(n) if energy[i] > 0 and energy_after[i] == 0)
         if rule == "fixed_rate":
-            self.check_each_payment(rule, [min(e, max(e * rules.fixed_rate_ppm // PPM, 1)) if e > 0 else 0
+            self.check_each_payment(rule, [min(e, max(e * rules.fixed_rate_ppb // PPB, 1)) if e > 0 else 0
                                            for e in energy], paid)
         elif rule == "linear":
             rights = exact(before.arrays["rights"])
@@ -560,7 +560,7 @@ class Checker:
         """docs/MODEL.md §10: the honorary pool's budget split by level weight."""
         simulation, rules = self.sim, self.sim.rules
         members = simulation.members
-        budget = before.accounts[Account.HONORARY_POOL] * rules.honorary_release_ppm // PPM
+        budget = before.accounts[Account.HONORARY_POOL] * rules.honorary_release_ppb // PPB
         weights = exact(rules.level_honorary_weight_ppm)
         status, level = exact(members.view("status")), exact(members.view("level"))
         units = [weights[level[i]] if status[i] == STATUS_ACTIVE else 0 for i in range(before.count)]

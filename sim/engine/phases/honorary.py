@@ -3,7 +3,7 @@
 import numpy as np
 
 from sim.core.accounts import Account
-from sim.core.units import PPM
+from sim.core.units import PPB
 from sim.engine.phases.common import chunk_totals, unit_value
 from sim.kernels.honorary import N_HONORARY_TOTALS, honorary_kernel
 
@@ -30,7 +30,7 @@ def _honorary_payments(sim) -> np.ndarray:
     level weight over the active members at each level, floored; 0 at level 0 and at levels
     nobody holds. On Python integers, exact at any magnitude (``unit_value``)."""
     rules = sim.rules
-    budget = sim.ledger.balance(Account.HONORARY_POOL) * rules.honorary_release_ppm // PPM
+    budget = sim.ledger.balance(Account.HONORARY_POOL) * rules.honorary_release_ppb // PPB
     total_weight = int((sim.totals.level_counts * rules.level_honorary_weight_ppm).sum())
     if budget == 0 or total_weight == 0:
         return np.zeros(len(sim.totals.level_counts), dtype=np.int64)

@@ -19,10 +19,18 @@ def play(sim) -> None:
     exactly on the next day (``check_totals``), check the ledger sums to zero, file the
     day's row of metrics and close the ledger's day."""
     remember_the_day(sim)
-    check_totals(vars(sim.totals), sim.daily_bounds, sim.day)
+    check_totals({**vars(sim.totals), "platform_cash_cents": sim.ledger.platform_cash()}, sim.daily_bounds,
+                 sim.day, compounding_rates_ppb(sim.rules))
     sim.totals.ledger_balanced &= sim.ledger.total() == 0
     sim.rows.append(daily_row(sim))
     sim.ledger.close_day(sim.day)
+
+
+def compounding_rates_ppb(rules) -> dict[str, int]:
+    """The daily rates (ppb) at which running totals compound on their own: promises by
+    their growth rate (§9.8), cash by its interest (§14)."""
+    growth = rules.promise_growth_ppb
+    return {"energy_outstanding_cents": growth, "promised_cents": growth, "platform_cash_cents": rules.interest_ppb}
 
 
 def remember_the_day(sim) -> None:

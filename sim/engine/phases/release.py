@@ -3,13 +3,19 @@
 import numpy as np
 
 from sim.core.accounts import Account
-from sim.core.units import MILLI_UNITS_PER_UNIT, PPM, QUEUE_PENDING
+from sim.core.units import MILLI_UNITS_PER_UNIT, PPB, QUEUE_PENDING
 from sim.engine.phases.common import chunk_totals, unit_value
 from sim.kernels import release as release_columns
-from sim.kernels.release import fixed_rate_kernel, linear_kernel, queue_kernel, release_split_kernel
+from sim.kernels.release import (
+    fixed_rate_kernel,
+    linear_kernel,
+    promise_growth_kernel,
+    queue_kernel,
+    release_split_kernel,
+)
 
 WRITES = (
-    "released_cents", "platform_top_up_cents", "exits", "unit_value",
+    "promise_growth_cents", "released_cents", "platform_top_up_cents", "exits", "unit_value",
 )
 """The daily columns this phase starts (``sim.today``)."""
 
@@ -39,22 +45,36 @@ def _release_queue(sim, totals: np.ndarray) -> None:
     sim.queue.compact(positions)
 
 
+def grow_promises(sim) -> int:
+    """Every remaining promise grows by the day's promise growth rate; returns the growth in
+    cents (0 when the rate is 0, without touching a member). docs/MODEL.md §9.8."""
+    if sim.rules.promise_growth_ppb == 0 or sim.totals.energy_outstanding_cents == 0:
+        return 0
+    grown = chunk_totals(1)
+    promise_growth_kernel(sim.members.count, sim.members.energy_cents, sim.rules.promise_growth_ppb, grown)
+    growth = int(grown.sum())
+    sim.totals.energy_outstanding_cents += growth
+    sim.totals.promised_cents += growth
+    return growth
+
+
 def play(sim) -> None:
-    """The day's dividends by the scenario's release rule. Rules A (`pool`) and F
-    (`queue`) pay only what the pool holds; B, C and D pay what they promise, the pool first
-    and the platform's own money the rest."""
+    """Promises grow by their daily rate, then the day's dividends by the scenario's release
+    rule. Rules A (`pool`) and F (`queue`) pay only what the pool holds; B, C and D pay what
+    they promise, the pool first and the platform's own money the rest."""
     rules, members, ledger = sim.rules, sim.members, sim.ledger
+    growth = grow_promises(sim)
     totals = chunk_totals(release_columns.N_TOTALS)
     pool = ledger.balance(Account.DIVIDEND_POOL)
     unit_value = 0.0
     sim.totals.contingent_before_release_cents = sim.totals.energy_outstanding_cents
     if rules.release_rule == "pool":
-        unit_value = _release_pool_or_emission(sim, pool * rules.pool_release_ppm // PPM, totals)
+        unit_value = _release_pool_or_emission(sim, pool * rules.pool_release_ppb // PPB, totals)
     elif rules.release_rule == "emission":
         unit_value = _release_pool_or_emission(sim, rules.emission_cents_per_day, totals)
     elif rules.release_rule == "fixed_rate":
         fixed_rate_kernel(members.count, members.contribution_milli, members.energy_cents,
-                          members.balance_cents, rules.fixed_rate_ppm, totals)
+                          members.balance_cents, rules.fixed_rate_ppb, totals)
     elif rules.release_rule == "linear":
         linear_kernel(members.count, members.contribution_milli, members.energy_cents, members.balance_cents,
                       members.rights, rules.right_payment_cents_per_day, totals)
@@ -70,6 +90,7 @@ def play(sim) -> None:
     sim.totals.contribution_total_milli -= int(day[release_columns.CONTRIBUTION_REMOVED])
     sim.totals.members_in_dividend -= int(day[release_columns.DIVIDEND_EXITS])
     sim.today.update(
+        promise_growth_cents=growth,
         released_cents=released,
         platform_top_up_cents=top_up,
         exits=int(day[release_columns.EXITS]),

@@ -12,7 +12,8 @@ from tests.unit.kernels import twin_churn as twin
 
 @pytest.mark.parametrize("n", SIZES)
 @pytest.mark.parametrize("pay_now", [False, True])
-def test_churn_kernel_matches_twin(n, pay_now):
+@pytest.mark.parametrize("cashout_ppm", [0, 500_000, 1_000_000])
+def test_churn_kernel_matches_twin(n, pay_now, cashout_ppm):
     arrays = random_members(n, 17 * n)
     expected = as_lists(arrays)
     key = np.uint64(2**61 + 12345)
@@ -20,16 +21,17 @@ def test_churn_kernel_matches_twin(n, pay_now):
     level_moves = totals(3)
     churn_kernel(
         n, arrays["status"], arrays["level"], arrays["balance"], arrays["energy"], arrays["contribution"],
-        arrays["queued"], arrays["since"], arrays["withdrawn"], key, 0.25, 40_000, DAY, pay_now,
+        arrays["queued"], arrays["since"], arrays["withdrawn"], key, 0.25, cashout_ppm, 40_000, DAY, pay_now,
         np.empty(n, dtype=np.int32), level_moves, out,
     )
-    leavers, requested, forfeited, removed, dividend_leavers, fees, twin_moves = twin.churn(
-        expected, int(key), 0.25, 40_000, DAY, pay_now, 3)
+    leavers, requested, forfeited, removed, dividend_leavers, fees, cashed_out, twin_moves = twin.churn(
+        expected, int(key), 0.25, cashout_ppm, 40_000, DAY, pay_now, 3)
     assert_same(arrays, expected)
     assert level_moves.sum(axis=0).tolist() == twin_moves
     day = out.sum(axis=0)
     assert [int(day[c]) for c in (
         churn_columns.LEAVERS, churn_columns.REQUESTED, churn_columns.ENERGY_FORFEITED,
         churn_columns.CONTRIBUTION_REMOVED, churn_columns.DIVIDEND_LEAVERS, churn_columns.FEES,
-    )] == [leavers, requested, forfeited, removed, dividend_leavers, fees]
+        churn_columns.CASHED_OUT,
+    )] == [leavers, requested, forfeited, removed, dividend_leavers, fees, cashed_out]
     assert day[churn_columns.PAID_GROSS] == (requested if pay_now else 0)

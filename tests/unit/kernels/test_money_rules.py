@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from numba import njit
 
-from sim.core.units import PPM, fixed_point_scale
+from sim.core.units import PPB, PPM, fixed_point_scale, rate_to_ppb
 from sim.engine.phases.common import unit_value
 from sim.kernels import money_rules as rules
 from sim.scenario.compiled import price_table
@@ -34,23 +34,25 @@ def pairs(firsts, seconds, seconds_below=10**8):
 @njit
 def _inlined(amounts, others, scale):
     """Each two-argument rule inlined in a jitted loop, as the kernels call them."""
-    out = np.empty((amounts.shape[0], 7), dtype=np.int64)
+    out = np.empty((amounts.shape[0], 8), dtype=np.int64)
     for k in range(amounts.shape[0]):
         a, b = amounts[k], others[k]
         out[k, 0] = rules.share_of(a, b)
         out[k, 1] = rules.withdrawal_fee(a, b % 1_000_000)
         out[k, 2] = rules.net_of_fee(a, b % 1_000_000)
-        out[k, 3] = rules.fixed_rate_payment(a, b % 1_000_001)
+        out[k, 3] = rules.fixed_rate_payment(a, b % 1_000_000_001)
         out[k, 4] = rules.pro_rata_gross(a, b % 1_000_001)
         out[k, 5] = rules.split_payment(a, b, scale, False)
         out[k, 6] = rules.rights_bought(a, b + 1)
+        out[k, 7] = rules.rate_of(a, b % 1_000_000_001)
     return out
 
 
 def expected_rows(chosen, scale):
     return [[twin.share_of(a, b), twin.withdrawal_fee(a, b % 1_000_000), twin.net_of_fee(a, b % 1_000_000),
-             twin.fixed_rate_payment(a, b % 1_000_001), twin.pro_rata_gross(a, b % 1_000_001),
-             twin.split_payment(a, b, scale), twin.rights_bought(a, b + 1)] for a, b in chosen]
+             twin.fixed_rate_payment(a, b % 1_000_000_001), twin.pro_rata_gross(a, b % 1_000_001),
+             twin.split_payment(a, b, scale), twin.rights_bought(a, b + 1), twin.rate_of(a, b % 1_000_000_001)]
+            for a, b in chosen]
 
 
 @pytest.mark.parametrize("scale", [1, 1_000, 10**6])
@@ -78,9 +80,19 @@ def test_withdrawal_fee_and_net_add_up_to_the_gross():
 
 
 def test_fixed_rate_payment_is_at_least_a_cent():
-    for energy, rate_ppm in pairs(AMOUNTS, [0, 1, 500, 250_000, PPM], PPM + 1):
-        payment = rules.fixed_rate_payment(energy, rate_ppm)
-        assert payment == twin.fixed_rate_payment(energy, rate_ppm) and payment >= 1, (energy, rate_ppm)
+    for energy, rate_ppb in pairs(AMOUNTS, [0, 1, 500, 82_188, 250_000_000, PPB], PPB + 1):
+        payment = rules.fixed_rate_payment(energy, rate_ppb)
+        assert payment == twin.fixed_rate_payment(energy, rate_ppb) and payment >= 1, (energy, rate_ppb)
+
+
+def test_daily_rates_are_held_in_parts_per_billion():
+    """docs/MODEL.md §9.8: a rate of 8.2188e-5 a day is 82 188 ppb exactly (in ppm it was 82,
+    0.23 % off); a day's rate of an amount is its floor, exact for amounts up to 2**62."""
+    assert rate_to_ppb(8.2188e-5) == 82_188
+    assert rules.rate_of(10**10, 82_188) == 821_880
+    assert rules.rate_of(2**62, PPB - 1) == twin.rate_of(2**62, PPB - 1)
+    for amount, rate_ppb in pairs(AMOUNTS, [0, 1, 82_188, 10**8, PPB], PPB + 1):
+        assert rules.rate_of(amount, rate_ppb) == twin.rate_of(amount, rate_ppb), (amount, rate_ppb)
 
 
 def test_split_payments_never_exceed_the_budget():

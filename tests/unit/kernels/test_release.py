@@ -4,10 +4,16 @@
 import numpy as np
 import pytest
 
-from sim.core.units import PPM, QUEUE_NONE
+from sim.core.units import PPB, QUEUE_NONE
 from sim.engine.phases.common import unit_value
 from sim.kernels import release as release_columns
-from sim.kernels.release import fixed_rate_kernel, linear_kernel, queue_kernel, release_split_kernel
+from sim.kernels.release import (
+    fixed_rate_kernel,
+    linear_kernel,
+    promise_growth_kernel,
+    queue_kernel,
+    release_split_kernel,
+)
 from tests.helpers import SIZES, as_lists, assert_same, random_members, totals
 from tests.unit.kernels import twin_release as twin
 
@@ -31,13 +37,24 @@ def test_release_split_kernel_matches_twin(n, budget, contribution_factor):
 
 
 @pytest.mark.parametrize("n", SIZES)
-@pytest.mark.parametrize("rate_ppm", [0, 500, 250_000, PPM])
-def test_fixed_rate_kernel_matches_twin(n, rate_ppm):
-    arrays = random_members(n, n + rate_ppm)
+@pytest.mark.parametrize("rate_ppb", [0, 82_188, 500_000, 250_000_000, PPB])
+def test_fixed_rate_kernel_matches_twin(n, rate_ppb):
+    arrays = random_members(n, n + rate_ppb % 10**6)
     expected = as_lists(arrays)
     out = totals(release_columns.N_TOTALS)
-    fixed_rate_kernel(n, arrays["contribution"], arrays["energy"], arrays["balance"], rate_ppm, out)
-    assert out.sum(axis=0).tolist() == twin.fixed_rate(expected, rate_ppm)
+    fixed_rate_kernel(n, arrays["contribution"], arrays["energy"], arrays["balance"], rate_ppb, out)
+    assert out.sum(axis=0).tolist() == twin.fixed_rate(expected, rate_ppb)
+    assert_same(arrays, expected)
+
+
+@pytest.mark.parametrize("n", SIZES)
+@pytest.mark.parametrize("rate_ppb", [0, 1, 261_157, 10**8])
+def test_promise_growth_kernel_matches_twin(n, rate_ppb):
+    arrays = random_members(n, n + rate_ppb % 997)
+    expected = as_lists(arrays)
+    out = totals(1)
+    promise_growth_kernel(n, arrays["energy"], rate_ppb, out)
+    assert int(out.sum()) == twin.promise_growth(expected, rate_ppb)
     assert_same(arrays, expected)
 
 

@@ -3,6 +3,7 @@ docs/MODEL.md writes it; test_money_rules.py checks every helper against these. 
 twins call the helpers themselves, so that each rule has one definition."""
 
 PPM = 10**6
+PPB = 10**9
 MILLI_UNITS_PER_UNIT = 1_000
 
 
@@ -27,9 +28,14 @@ def split_payment(units, value_numerator, value_denominator, exact=False):
     return units * value_numerator // value_denominator
 
 
-def fixed_rate_payment(energy_cents, rate_ppm):
-    """§9.5: max(energy × ρ_ppm // PPM, 1)."""
-    return max(energy_cents * rate_ppm // PPM, 1)
+def rate_of(amount, rate_ppb):
+    """§9.5, §9.8, §14: a daily rate of an amount is ``amount * r_ppb // PPB``."""
+    return amount * rate_ppb // PPB
+
+
+def fixed_rate_payment(energy_cents, rate_ppb):
+    """§9.5: max(energy × ρ_ppb // PPB, 1)."""
+    return max(energy_cents * rate_ppb // PPB, 1)
 
 
 def withdrawal_fee(gross_cents, fee_ppm):

@@ -2,7 +2,7 @@
 on Python integers, with the kernels' money rules."""
 
 from sim.core.units import QUEUE_NONE
-from sim.kernels.money_rules import fixed_rate_payment, split_payment
+from sim.kernels.money_rules import fixed_rate_payment, rate_of, split_payment
 
 
 def _pay_dividend(m, i, payment):
@@ -29,12 +29,22 @@ def release_split(m, value_numerator, value_denominator, exact):
     return out
 
 
-def fixed_rate(m, rate_ppm):
+def promise_growth(m, rate_ppb):
+    """Every remaining promise grows by its rate; returns the growth."""
+    grown = 0
+    for i in range(len(m["energy"])):
+        growth = rate_of(m["energy"][i], rate_ppb)
+        m["energy"][i] += growth
+        grown += growth
+    return grown
+
+
+def fixed_rate(m, rate_ppb):
     out = [0, 0, 0, 0]
     for i in range(len(m["energy"])):
         if m["energy"][i] == 0:
             continue
-        paid, exited, removed = _pay_dividend(m, i, fixed_rate_payment(m["energy"][i], rate_ppm))
+        paid, exited, removed = _pay_dividend(m, i, fixed_rate_payment(m["energy"][i], rate_ppb))
         out = [out[0] + paid, out[1] + exited, out[2] + removed, out[3] + (removed > 0)]
     return out
 
