@@ -4,6 +4,7 @@ import sys
 from pathlib import Path
 
 from sim.cli.common import (
+    BASELINE_SCENARIO,
     check_out_dir,
     check_threads,
     load,
@@ -17,26 +18,33 @@ from sim.scenario.loading import load_scenario, scenario_hash
 
 
 def summary_lines(result, run_dir: Path | None) -> list[str]:
-    """The short summary `circsim run` prints."""
+    """The short summary `circsim run` prints (money in the scenario's ``platform.currency``)."""
+    from sim.experiments.bench import rate_text
+
     summary, daily = result.summary, result.daily
     honoured = summary["promises_honoured_share"]
     losing = summary["share_members_losing"]
     last = daily.iloc[-1]
+    currency = result.scenario.platform.currency
+
+    def money(cents: int) -> str:
+        return f"{format_cents(cents)} {currency}"
+
     lines = [
         f"{result.scenario.name}: {summary['days']} days, seed {result.scenario.run.seed}, "
         f"{result.scenario.population.initial_members:,} -> {summary['members_final']:,} members",
-        f"  sales                 {format_cents(summary['total_sales_cents'])}",
-        f"  new money paid in     {format_cents(summary['total_new_money_cents'])}",
-        f"  withdrawn (net)       {format_cents(summary['total_withdrawn_cents'])}",
-        f"  promised / released   {format_cents(summary['promised_cents'])} / {format_cents(summary['paid_cents'])}"
+        f"  sales                 {money(summary['total_sales_cents'])}",
+        f"  new money paid in     {money(summary['total_new_money_cents'])}",
+        f"  withdrawn (net)       {money(summary['total_withdrawn_cents'])}",
+        f"  promised / released   {format_cents(summary['promised_cents'])} / {money(summary['paid_cents'])}"
         + (f"  ({honoured:.1%} honoured)" if honoured is not None else ""),
-        f"  platform cash (end)   {format_cents(summary['final_platform_cash_cents'])}",
+        f"  platform cash (end)   {money(summary['final_platform_cash_cents'])}",
         f"  coverage (end)        {last['coverage_ratio']:.3f} of hard liabilities, "
         f"{last['coverage_ratio_all']:.4f} of all",
         f"  collapse day          {summary['collapse_day'] if summary['collapse_day'] is not None else 'none'}",
         f"  members losing money  {losing:.1%}" if losing is not None else "  members losing money  n/a",
         f"  ledger balanced       {'yes' if summary['ledger_balanced'] else 'NO'}",
-        f"  speed                 {result.manifest['member_days_per_second'] / 1e6:.1f} M member-days/s "
+        f"  speed                 {rate_text(result.manifest['member_days_per_second'])} "
         f"on {result.manifest['threads']} thread(s)",
     ]
     if run_dir is not None:
@@ -135,8 +143,8 @@ def add_run_commands(commands) -> None:
     report_parser.set_defaults(handler=command_report)
 
     bench_parser = commands.add_parser("bench", help="measure speed and memory of the daily loop")
-    bench_parser.add_argument("scenario", type=Path, nargs="?", default=Path("scenarios/baseline.toml"),
-                              help="scenario TOML file (default: scenarios/baseline.toml)")
+    bench_parser.add_argument("scenario", type=Path, nargs="?", default=BASELINE_SCENARIO,
+                              help="scenario TOML file (default: the shipped baseline.toml, from any folder)")
     bench_parser.add_argument("--set", action="append", metavar="SECTION.FIELD=VALUE",
                               help="override one scenario field (repeatable)")
     bench_parser.add_argument("--members", type=positive_int, default=1_000_000, help="initial members")

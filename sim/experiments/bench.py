@@ -7,6 +7,7 @@ Python and numpy allocated during a second, identical run (tracemalloc), per mem
 end. The runs are apart because tracing every allocation slows the Python it traces.
 """
 
+import math
 import time
 import tracemalloc
 from collections.abc import Mapping
@@ -17,6 +18,10 @@ from sim.engine.simulation import run
 from sim.scenario.loading import replace
 from sim.scenario.params import Scenario
 
+SI_PREFIXES = ((1e9, "G"), (1e6, "M"), (1e3, "k"), (1.0, ""))
+SIGNIFICANT_DIGITS = 3
+"""Speeds are printed with three significant digits: the run-to-run spread of a shared
+machine (20–30 %) makes a fourth meaningless, and fewer would print a slow run as 0.0."""
 WARM_UP_MEMBERS = 2_000
 WARM_UP_DAYS = 3
 BENCH_MARKET_FACTOR = 1.2
@@ -77,14 +82,25 @@ def bench(scenario: Scenario, members: int, days: int, threads: int | None = Non
     )
 
 
+def rate_text(per_second: float, unit: str = "member-days/s") -> str:
+    """A rate with an SI prefix and ``SIGNIFICANT_DIGITS`` significant digits, so that it reads
+    right at any magnitude: 82_412_000 -> "82.4 M member-days/s", 6_712 -> "6.71 k member-days/s",
+    0.5 -> "0.500 member-days/s"."""
+    rounded = float(f"{per_second:.{SIGNIFICANT_DIGITS}g}")  # 999.96 is "1.00 k", not "1,000"
+    divisor, prefix = next(((size, name) for size, name in SI_PREFIXES if rounded >= size), SI_PREFIXES[-1])
+    value = rounded / divisor
+    decimals = SIGNIFICANT_DIGITS - 1 - (math.floor(math.log10(value)) if value > 0 else 0)
+    return " ".join(part for part in (f"{value:.{max(decimals, 0)}f}", prefix, unit) if part)
+
+
 def report_lines(measured: BenchResult) -> list[str]:
     """Human-readable benchmark report."""
     lines = [
         f"members {measured.members_initial:,} -> {measured.members_final:,}, {measured.days} days, "
         f"{measured.threads} thread(s)",
         f"wall time              {measured.wall_seconds:.2f} s",
-        f"member-days/s          {measured.loop_member_days_per_second / 1e6:.1f} M (daily loop), "
-        f"{measured.member_days_per_second / 1e6:.1f} M (whole run with set-up and results)",
+        f"speed                  {rate_text(measured.loop_member_days_per_second)} (daily loop), "
+        f"{rate_text(measured.member_days_per_second)} (whole run with set-up and results)",
         f"state bytes/member     {measured.state_bytes_per_member}",
         f"peak bytes/member      {measured.peak_bytes_per_member:.0f}",
         "time per phase (ms/day):",

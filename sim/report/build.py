@@ -112,28 +112,39 @@ def gini_text(value: float) -> str:
     return "–" if math.isnan(value) else f"{value:.3f}"
 
 
+def money_text(cents: int, currency: str) -> str:
+    """Exact money text in the scenario's currency: (123456789, "CNY") -> '1,234,567.89 CNY'."""
+    return f"{format_cents(cents)} {currency}"
+
+
 def key_figures(result: RunResult, metrics: dict) -> list[tuple[str, str]]:
-    """The headline numbers of a run, as (label, value) rows."""
+    """The headline numbers of a run, as (label, value) rows; money in the scenario's currency."""
     members, merchants = member_outcomes(result.members), merchant_outcomes(result.daily)
     daily = result.daily
     under = metrics["first_day_under_covered"]
     collapse = metrics["collapse_day"]
+    currency = result.scenario.platform.currency
+
+    def money(cents: int) -> str:
+        return money_text(cents, currency)
+
+    initial = result.scenario.population.initial_members
+    on_books = int(daily["members_total"].iloc[-1])
     return [
         ("Horizon", f"{metrics['days']} days (day 0 to day {metrics['last_day']})"),
-        ("Members", f"{result.scenario.population.initial_members:,} at the start, "
-                    f"{int(daily['members_total'].iloc[-1]):,} joined by the end, "
-                    f"{int(daily['members_active'].iloc[-1]):,} active"),
-        ("Sales", format_cents(metrics["sales_cents"])),
-        ("New money paid in by members", format_cents(metrics["new_money_cents"])),
-        ("Dividends promised (energy granted)", format_cents(metrics["promised_cents"])),
+        ("Members", f"{initial:,} at the start, {on_books - initial:,} joined during the run "
+                    f"({on_books:,} in all), {int(daily['members_active'].iloc[-1]):,} active at the end"),
+        ("Sales", money(metrics["sales_cents"])),
+        ("New money paid in by members", money(metrics["new_money_cents"])),
+        ("Dividends promised (energy granted)", money(metrics["promised_cents"])),
         ("Promises honoured", f"{percent(metrics['promises_honoured'])} (dividends released / promised)"),
-        ("Pool inflow / dividends released", f"{format_cents(metrics['pool_inflow_cents'])} / "
-                                             f"{format_cents(metrics['released_cents'])} "
+        ("Pool inflow / dividends released", f"{money(metrics['pool_inflow_cents'])} / "
+                                             f"{money(metrics['released_cents'])} "
                                              f"({percent(metrics['release_to_inflow'])} of inflow)"),
-        ("Payouts credited to members", format_cents(metrics["payouts_cents"])),
-        ("Withdrawn by members (net of fees)", format_cents(metrics["withdrawn_cents"])),
-        ("Platform's own means (capital + margin)", format_cents(metrics["own_means_cents"])),
-        ("Payouts funded by new money", f"{format_cents(metrics['new_money_funded_cents'])} "
+        ("Payouts credited to members", money(metrics["payouts_cents"])),
+        ("Withdrawn by members (net of fees)", money(metrics["withdrawn_cents"])),
+        ("Platform's own means (capital + margin)", money(metrics["own_means_cents"])),
+        ("Payouts funded by new money", f"{money(metrics['new_money_funded_cents'])} "
                                         f"({percent(metrics['new_money_dependency'])} of payouts; "
                                         f"peak {percent(metrics['new_money_dependency_peak'])})"),
         ("Coverage at the end", f"{ratio_text(metrics['final_coverage_ratio'])} of hard liabilities, "
@@ -142,26 +153,32 @@ def key_figures(result: RunResult, metrics: dict) -> list[tuple[str, str]]:
          + (f", first below 1 on day {under}" if under is not None else ", never below 1")),
         ("Collapse day", str(collapse) if collapse is not None else "none within the horizon"),
         ("Paying members who lost money", f"{percent(members['share_losing'])} of {members['members']:,}; "
-                                          f"median net {format_cents(round(members['median_net_cents']))}"
+                                          f"median net {money(round(members['median_net_cents']))}"
          if members["members"] else "nobody paid in"),
         ("Gini of cash received by members", gini_text(members["gini_cash_received"])),
         ("Merchants", f"{merchants['merchants_first_day']:,} on day 0, {merchants['merchants_last_day']:,} "
                       f"on the last day (peak {merchants['merchants_peak']:,})"),
-        ("Merchants paid", f"{format_cents(merchants['paid_cents'])} of {format_cents(merchants['due_cents'])} "
-                           f"due ({percent(merchants['paid_share'])}); {format_cents(merchants['unpaid_cents'])} "
+        ("Merchants paid", f"{money(merchants['paid_cents'])} of {money(merchants['due_cents'])} "
+                           f"due ({percent(merchants['paid_share'])}); {money(merchants['unpaid_cents'])} "
                            "unpaid at the end"),
     ]
 
 
 def cohort_table(result: RunResult) -> tuple[list[str], list[list[str]]]:
-    """The numbers behind the cohort chart: header and one row per join cohort."""
-    header = ["joined on days", "members joined", "paying", "losing", "median net",
-              "10 % quantile", "90 % quantile", "Gini of cash received"]
+    """The numbers behind the cohort chart: header and one row per join cohort (the first
+    one holds the initial members, who all joined on day 0); money in the scenario's currency."""
+    currency = result.scenario.platform.currency
+    initial = result.scenario.population.initial_members
+    header = ["joined on days", "members joined", "paying", "losing",
+              f"median net ({currency})", f"10 % quantile ({currency})", f"90 % quantile ({currency})",
+              "Gini of cash received"]
     rows = []
     for row in cohort_outcomes(result.members).itertuples():
         paying = row.members > 0
         rows.append([
-            f"{row.first_join_day}–{row.last_join_day}", f"{row.members_joined:,}", f"{row.members:,}",
+            f"{row.first_join_day}–{row.last_join_day}"
+            + (f" (with the {initial:,} initial members)" if row.first_join_day == 0 else ""),
+            f"{row.members_joined:,}", f"{row.members:,}",
             percent(row.share_losing) if paying else "–",
             format_cents(round(row.median_net_cents)) if paying else "–",
             format_cents(round(row.q10_net_cents)) if paying else "–",
@@ -224,7 +241,8 @@ def report_content(result: RunResult, replicates: pd.DataFrame | None, run_dir: 
     return ReportContent(
         title=f"Sustainability report: {result.scenario.name}",
         subtitle=(f"run {result.manifest.get('run_id')}: {result.scenario.population.initial_members:,} members "
-                  f"at the start, {metrics['days']} days, seed {result.scenario.run.seed}"),
+                  f"at the start, {metrics['days']} days, seed {result.scenario.run.seed}; money in "
+                  f"{result.scenario.platform.currency}"),
         description=result.scenario.description,
         verdict=assess(metrics, ruin),
         key_figures=key_figures(result, metrics),

@@ -15,7 +15,7 @@ PAGE = Template("""<!DOCTYPE html>
 <meta name="viewport" content="width=device-width, initial-scale=1"/>
 <title>$title</title>
 <style>
-body { font-family: "DejaVu Sans", Helvetica, Arial, sans-serif; color: #222; max-width: 60rem;
+body { font-family: "DejaVu Sans", Helvetica, Arial, sans-serif; color: #222; max-width: 72rem;
        margin: 2rem auto; padding: 0 1rem; line-height: 1.45; }
 h1 { margin-bottom: 0.2rem; }
 .subtitle { color: #555; margin-top: 0; }

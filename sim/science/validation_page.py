@@ -23,6 +23,7 @@ from scipy.optimize import brentq
 
 from sim.core.units import PPM, share_to_ppm
 from sim.engine.simulation import run
+from sim.report.charts import largest_magnitude, money_scale
 from sim.results.files import write_atomic
 from sim.results.provenance import git_commit, package_version
 from sim.scenario.params import Scenario
@@ -204,7 +205,8 @@ def twin_section(path: Path = SCENARIOS / "baseline.toml", members: int = TWIN_M
         text += (f" The tolerances, set at {TWIN_MEMBERS:,} members, are widened by {NOISE_SIGMAS:g} times the "
                  f"sampling noise that {members:,} members add (`sampling_tolerance` in "
                  "`sim/science/validation_page.py`).")
-    return Section("The mean-field twin and the engine", text, checks, {"engine": engine, "twin": twin})
+    return Section("The mean-field twin and the engine", text, checks, {"engine": engine, "twin": twin,
+                                                                             "currency": scenario.platform.currency})
 
 
 def parting_section(path: Path = VALIDATION_SCENARIOS / "fixed_rate_contagion.toml",
@@ -246,7 +248,7 @@ def parting_section(path: Path = VALIDATION_SCENARIOS / "fixed_rate_contagion.to
                  f"times the sampling noise that {members:,} members add (`sampling_tolerance`).")
     return Section("Where the twin and the engine part", text, checks,
                    {"engine": engine, "engine_calm": engine_calm, "twin": twin, "twin_calm": twin_calm,
-                    "failure": failure})
+                    "failure": failure, "currency": scenario.platform.currency})
 
 
 # --- 2. Artzrouni's Ponzi model --------------------------------------------------------
@@ -449,7 +451,8 @@ def fixed_rate_section() -> Section:
     text = (f"`fixed_rate_flat.toml` and `fixed_rate_growth.toml`: f = {income:.0%}, L = {promise:.0%}, "
             f"ρ = {rate:.2%}/day, so the growth threshold is ρ(L − f)/f = {threshold:.4%}/day. The engine releases "
             "after the day's sales.")
-    return Section("Rule C: fixed rate", text, checks, {"flat": flat, "continuous": continuous, "ratios": ratios})
+    return Section("Rule C: fixed rate", text, checks, {"flat": flat, "continuous": continuous, "ratios": ratios,
+                                                        "currency": flat_scenario.platform.currency})
 
 
 def linear_section() -> Section:
@@ -465,7 +468,7 @@ def linear_section() -> Section:
     text = (f"`linear_flat.toml`: rights of {scenario.release.right_price_cents // 100} paying "
             f"{payment // 100} a day, {income // 100} of each kept by the platform, one right per member per day; "
             "the engine pays a right from its purchase day.")
-    return Section("Rule D: linear rights", text, [check], {"daily": daily})
+    return Section("Rule D: linear rights", text, [check], {"daily": daily, "currency": scenario.platform.currency})
 
 
 def closed_forms_section() -> Section:
@@ -487,29 +490,38 @@ def _plot(ax, x, series: dict, title: str, ylabel: str) -> None:
     ax.legend(fontsize=7)
 
 
+def _plot_money(ax, x, series_cents: dict, title: str, currency: str) -> None:
+    """``_plot`` of money series given in cents, in the unit of ``currency`` their size needs
+    (``sim.report.charts.money_scale``: thousands, millions ... of the scenario's currency)."""
+    divisor, unit = money_scale(max(largest_magnitude(values) for values, _ in series_cents.values()), currency)
+    _plot(ax, x, {label: (np.asarray(values, dtype=np.float64) / divisor, style)
+                  for label, (values, style) in series_cents.items()}, title, unit)
+
+
 def twin_figure(data: dict) -> Figure:
-    """Engine (solid) and twin (dashed) for the baseline."""
-    engine, twin = data["engine"], data["twin"]
+    """Engine (solid) and twin (dashed) for the baseline; one colour per quantity."""
+    engine, twin, currency = data["engine"], data["twin"], data["currency"]
     figure = Figure(figsize=(9, 6), layout="constrained")
     axes = figure.subplots(2, 2).ravel()
     days = engine["day"]
     _plot(axes[0], days, {"members (engine)": (engine["members_total"] / 1e6, "C0-"),
-                          "members (twin)": (twin["members_total"] / 1e6, "C1--"),
+                          "members (twin)": (twin["members_total"] / 1e6, "C0--"),
                           "active (engine)": (engine["members_active"] / 1e6, "C2-"),
-                          "active (twin)": (twin["members_active"] / 1e6, "C3--")}, "members", "millions")
-    _plot(axes[1], days, {"engine": (engine["contingent_liabilities_cents"] / 1e8, "C0-"),
-                          "twin": (twin["contingent_liabilities_cents"] / 1e8, "C1--")},
-          "energy outstanding (promises)", "millions of currency units")
+                          "active (twin)": (twin["members_active"] / 1e6, "C2--")}, "members", "millions")
+    _plot_money(axes[1], days, {"engine": (engine["contingent_liabilities_cents"], "C4-"),
+                                "twin": (twin["contingent_liabilities_cents"], "C4--")},
+                "energy outstanding (promises)", currency)
     flows = {}
     for index, name in enumerate(("sales_cents", "new_money_cents", "released_cents")):
-        flows[f"{name.removesuffix('_cents')} (engine)"] = (engine[name].cumsum() / 1e8, f"C{2 * index}-")
-        flows[f"{name.removesuffix('_cents')} (twin)"] = (twin[name].cumsum() / 1e8, f"C{2 * index + 1}--")
-    _plot(axes[2], days, flows, "cumulative flows", "millions of currency units")
-    _plot(axes[3], days, {"cash (engine)": (engine["platform_cash_cents"] / 1e8, "C0-"),
-                          "cash (twin)": (twin["platform_cash_cents"] / 1e8, "C1--"),
-                          "balances (engine)": (engine["hard_liabilities_cents"] / 1e8, "C2-"),
-                          "balances (twin)": (twin["hard_liabilities_cents"] / 1e8, "C3--")},
-          "platform cash and members' balances", "millions of currency units")
+        quantity = name.removesuffix("_cents").replace("_", " ")
+        flows[f"{quantity} (engine)"] = (engine[name].cumsum(), f"C{5 + index}-")
+        flows[f"{quantity} (twin)"] = (twin[name].cumsum(), f"C{5 + index}--")
+    _plot_money(axes[2], days, flows, "cumulative flows", currency)
+    _plot_money(axes[3], days, {"cash (engine)": (engine["platform_cash_cents"], "C0-"),
+                                "cash (twin)": (twin["platform_cash_cents"], "C0--"),
+                                "balances (engine)": (engine["hard_liabilities_cents"], "C1-"),
+                                "balances (twin)": (twin["hard_liabilities_cents"], "C1--")},
+                "platform cash and members' balances", currency)
     for ax in axes[2:]:
         ax.set_xlabel("day")
     return figure
@@ -522,13 +534,15 @@ def parting_figure(data: dict) -> Figure:
     days = data["engine"]["day"]
     _plot(left, days, {"engine, contagion": (data["engine"]["members_active"] / 1e3, "-"),
                        "twin, contagion": (data["twin"]["members_active"] / 1e3, "--"),
-                       "engine, none": (data["engine_calm"]["members_active"] / 1e3, ":")},
+                       "engine, no contagion": (data["engine_calm"]["members_active"] / 1e3, ":")},
           "active members", "thousands")
-    _plot(right, days, {"engine": (data["engine"]["platform_cash_cents"] / 1e8, "-"),
-                        "twin": (data["twin"]["platform_cash_cents"] / 1e8, "--")}, "platform cash",
-          "millions of currency units")
+    _plot_money(right, days, {"engine": (data["engine"]["platform_cash_cents"], "C0-"),
+                              "twin": (data["twin"]["platform_cash_cents"], "C0--")}, "platform cash",
+                data["currency"])
     for ax in (left, right):
-        ax.axvline(data["failure"], color="#c0392b", linestyle=":", linewidth=1)
+        ax.axvline(data["failure"], color="#c0392b", linestyle=":", linewidth=1,
+                   label=f"engine's first unpaid withdrawal (day {data['failure']})")
+        ax.legend(fontsize=7)  # again, with the line just drawn
         ax.set_xlabel("day")
     return figure
 
@@ -554,13 +568,15 @@ def payouts_figure(fixed: dict, linear: dict) -> Figure:
     payout / income ratio under growth."""
     figure = Figure(figsize=(9, 3.4), layout="constrained")
     axes = figure.subplots(1, 3)
-    for ax, daily, title in ((axes[0], fixed["flat"], "rule C, flat sales"), (axes[1], linear["daily"],
-                                                                              "rule D, flat sales")):
-        _plot(ax, daily["day"] + 1, {"payout": (daily["released_cents"].cumsum() / 1e8, "-"),
-                                     "income": (daily["concession_cents"].cumsum() / 1e8, "--")}, title,
-              "millions of currency units")
+    for ax, data, daily, title in ((axes[0], fixed, fixed["flat"], "rule C, flat sales"),
+                                   (axes[1], linear, linear["daily"], "rule D, flat sales")):
+        _plot_money(ax, daily["day"] + 1, {"payout": (daily["released_cents"].cumsum(), "C0-"),
+                                           "income": (daily["concession_cents"].cumsum(), "C1--")}, title,
+                    data["currency"])
         ax.set_xlabel("day")
-    axes[0].axvline(fixed["continuous"], color="#c0392b", linestyle=":", linewidth=1)
+    axes[0].axvline(fixed["continuous"], color="#c0392b", linestyle=":", linewidth=1,
+                    label=f"crossing in continuous time (day {fixed['continuous']:.1f})")
+    axes[0].legend(fontsize=7)  # again, with the line just drawn
     _plot(axes[2], np.arange(1, len(fixed["ratios"][0.9]) + 1),
           {f"{factor:g} × threshold": (ratio, style) for (factor, ratio), style in zip(fixed["ratios"].items(),
                                                                                       ("-", "--"))},

@@ -16,7 +16,8 @@ from tests.helpers import BASELINE, SHRINKING, assert_rejected, only_run_dir, ru
 
 CHARTS = ("solvency", "flows", "growth", "cohorts", "ruin")
 SVG = "{http://www.w3.org/2000/svg}svg"
-SETTINGS = [f"--set={key}={value}" for key, value in {**SHRINKING, "population.initial_members": 600}.items()]
+SETTINGS = [f"--set={key}={value}" for key, value in {**SHRINKING, "population.initial_members": 600,
+                                                     "platform.currency": "CNY"}.items()]
 
 
 @pytest.fixture(scope="module")
@@ -54,6 +55,33 @@ def test_html_is_well_formed_self_contained_and_has_every_chart(replicated_run):
                      "Entry fee through gift packages", "Rewards for recruiting", "Multi-level team rewards",
                      "Payouts promised above the platform's margin", "release.dividend_pool_share_of_sales"):
         assert fragment in text
+
+
+def key_figure_cells(html: str) -> dict[str, str]:
+    """The report's key figures by label, as text."""
+    page = ElementTree.fromstring(html)
+    (table,) = [table for table in page.iter("table") if any(th.text == "Horizon" for th in table.iter("th"))]
+    return {row.find("th").text: row.find("td").text for row in table.iter("tr")}
+
+
+def test_money_is_named_in_the_scenarios_currency(replicated_run):
+    run_dir, stdout = replicated_run
+    for label in ("sales", "new money paid in", "withdrawn (net)", "platform cash (end)"):
+        assert re.search(rf"^  {re.escape(label)}\s+-?[\d,]+\.\d\d CNY$", stdout, re.MULTILINE), label
+    html = (run_dir / "report" / "report.html").read_text(encoding="utf-8")
+    figures = key_figure_cells(html)
+    for label in ("Sales", "New money paid in by members", "Payouts credited to members",
+                  "Platform's own means (capital + margin)"):
+        assert re.fullmatch(r"-?[\d,]+\.\d\d CNY", figures[label]), figures[label]
+    assert "currency units" not in html
+    assert "median net (CNY)" in html  # the cohort table's money columns
+
+
+def test_joined_counts_only_members_who_joined_after_day_0(replicated_run):
+    """The shrinking platform's market is its 600 initial members: nobody joins later."""
+    html = (replicated_run[0] / "report" / "report.html").read_text(encoding="utf-8")
+    assert key_figure_cells(html)["Members"].startswith("600 at the start, 0 joined during the run (600 in all)")
+    assert re.search(r"<td>0–\d+ \(with the 600 initial members\)</td>", html)  # the first cohort's row
 
 
 def pdf_pages(path) -> int:
