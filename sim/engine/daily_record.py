@@ -60,4 +60,16 @@ def run_summary(sim, daily, net) -> dict:
         "final_hard_liabilities_cents": int(ledger.hard_liabilities()),
         "final_contingent_liabilities_cents": int(sim.totals.energy_outstanding_cents),
         "ledger_balanced": bool(sim.totals.ledger_balanced),
+        "total_extracted_cents": int(sim.totals.extracted_cents),
+        "ended_by": ended_by(sim),
     }
+
+
+def ended_by(sim) -> str:
+    """How the run ended: ``absconding`` (the operator took the cash), ``insolvency`` (it
+    stopped at the collapse day) or ``horizon`` (it ran every day, collapsed or not)."""
+    if sim.totals.absconded_day is not None:
+        return "absconding"
+    if len(sim.rows) < sim.rules.days:
+        return "insolvency"
+    return "horizon"

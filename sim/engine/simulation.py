@@ -48,6 +48,7 @@ class Simulation:
         self.queue = PayoutQueue()
         self.ledger = Ledger()
         self.ledger.post(Account.OUTSIDE_WORLD, Account.PLATFORM_MARGIN, rules.initial_cash_cents, "operator_capital")
+        self.ledger.post(Account.PLATFORM_MARGIN, Account.OUTSIDE_WORLD, rules.launch_cost_cents, "launch_cost")
         self.mood = initial_mood(rules)
         self.day = 0
         self.today: dict[str, Any] = {}
@@ -62,9 +63,10 @@ class Simulation:
 
     @property
     def finished(self) -> bool:
-        """True once the horizon is reached, or at collapse when the scenario stops there."""
+        """True once the horizon is reached, when the operator has absconded, or at collapse
+        when the scenario stops there."""
         stopped = self.rules.stop_on_collapse and self.totals.collapse_day is not None
-        return stopped or self.day >= self.rules.days
+        return stopped or self.totals.absconded_day is not None or self.day >= self.rules.days
 
     def step(self) -> dict:
         """Play one day through every phase and return its row of daily metrics."""

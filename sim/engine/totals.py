@@ -44,6 +44,11 @@ class RunningTotals:
     merchants_unpaid_days: int = 0
     """Days in a row the platform has owed merchants money."""
     collapse_day: int | None = None
-    """First day a withdrawal stayed unpaid for the insolvency grace period."""
+    """First day a withdrawal stayed unpaid for the insolvency grace period, or the operator
+    absconded."""
+    absconded_day: int | None = None
+    """The day the operator took the cash and stopped paying (the run ends there)."""
+    extracted_cents: int = 0
+    """What the operator took out for itself since day 0 (skimming and absconding)."""
     ledger_balanced: bool = True
     """Whether the accounts summed to zero at the end of every day so far."""

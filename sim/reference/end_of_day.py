@@ -44,23 +44,52 @@ def merchants(model: "Platform") -> None:
 
 
 def platform(model: "Platform") -> None:
-    """The platform's cash earns the day's interest; it pays its operating costs from what
-    cash it has; it is insolvent when a withdrawal request has waited the grace period, and
-    the first such day is the collapse day (docs/MODEL.md §14)."""
+    """The platform's cash earns the day's interest (or pays it on a launch debt); it pays
+    its operating costs from what cash it has; the operator skims its shares, or takes all
+    the cash and stops paying when an absconding condition holds; the platform is insolvent
+    when a withdrawal request has waited the grace period, and the first such day (or the
+    absconding day) is the collapse day (docs/MODEL.md §14)."""
     rules = model.rules
-    interest = max(model.cash_cents, 0) * rules.interest_ppb // PPB
+    if model.cash_cents >= 0:
+        interest = model.cash_cents * rules.interest_ppb // PPB
+    else:
+        interest = -(-model.cash_cents * rules.interest_ppb // PPB)
     model.cash_cents += interest
     model.margin_cents += interest
     costs = rules.fixed_cost_cents_per_day + model.today["sales_cents"] * rules.variable_cost_ppm // PPM
-    costs_paid = min(costs, model.cash_cents)
+    costs_paid = min(costs, max(model.cash_cents, 0))
     model.cash_cents -= costs_paid
     model.margin_cents -= costs_paid
+    extracted = operator_takes(model)
+    model.cash_cents -= extracted
+    model.margin_cents -= extracted
+    model.today["extracted_cents"] += extracted
     waiting = [member for member in model.members if member.queued_cents > 0]
     oldest = min((member.queued_since_day for member in waiting), default=None)
     insolvent = oldest is not None and model.day - oldest >= rules.insolvency_grace_days
     if insolvent and model.collapse_day is None:
         model.collapse_day = model.day
-    model.today.update(interest_cents=interest, operating_costs_cents=costs_paid, failed_withdrawals=len(waiting), insolvent=insolvent)
+    model.today.update(interest_cents=interest, operating_costs_cents=costs_paid, failed_withdrawals=len(waiting),
+                       insolvent=insolvent)
+
+
+def operator_takes(model: "Platform") -> int:
+    """What the operator takes out at the end of the day: all the cash when, from the
+    earliest day on, the cash reached the target, the day brought too few newcomers or the
+    cash covers too little of what is owed (it absconds: the run ends); otherwise its share
+    of the cash beyond what is owed (its share of new money it took at the purchases,
+    docs/MODEL.md §14)."""
+    rules, cash = model.rules, max(model.cash_cents, 0)
+    owed = model.hard_liabilities_cents()
+    if model.day >= rules.abscond_earliest_day and (
+            (rules.abscond_cash_target_cents > 0 and model.cash_cents >= rules.abscond_cash_target_cents)
+            or model.today["arrivals"] < rules.abscond_arrivals_below_per_day
+            or (rules.abscond_coverage_below > 0 and ratio(model.cash_cents, owed) < rules.abscond_coverage_below)):
+        model.absconded_day = model.day
+        if model.collapse_day is None:
+            model.collapse_day = model.day
+        return cash
+    return max(cash - owed, 0) * rules.skim_surplus_ppm // PPM
 
 
 def record(model: "Platform") -> None:

@@ -60,7 +60,8 @@ class Platform(mesa.Model):
         self.members: list[Member] = []
         self.merchants: list[Merchant] = []
         # the platform's accounts, in cents (members' balances and queues are on the members)
-        self.cash_cents = self.rules.initial_cash_cents  # money in the bank; at first the operator's capital
+        # money in the bank: the operator's capital less what it spent on the launch (a debt when negative)
+        self.cash_cents = self.rules.initial_cash_cents - self.rules.launch_cost_cents
         self.margin_cents = self.cash_cents  # the operator's own money; negative when it spent money it owes
         self.dividend_pool_cents = 0
         self.honorary_pool_cents = 0
@@ -71,6 +72,7 @@ class Platform(mesa.Model):
         self.mood = sentiment.initial_mood(self.rules)
         self.merchants_unpaid_days = 0
         self.collapse_day: int | None = None
+        self.absconded_day: int | None = None  # the day the operator took the cash and stopped paying
         self.rows: list[dict] = []
         # what the phases of the day tell the later ones
         self.today: dict = {}  # the day's figures, for its row
@@ -124,7 +126,7 @@ class Platform(mesa.Model):
             phase(self)
         self.day += 1
         stopped = self.rules.stop_on_collapse and self.collapse_day is not None
-        self.running = not stopped and self.day < self.rules.days
+        self.running = not stopped and self.absconded_day is None and self.day < self.rules.days
 
     def run(self) -> pd.DataFrame:
         """Play every day of the scenario (or up to the collapse when it stops there,

@@ -48,11 +48,14 @@ def purchases(model: "Platform") -> None:
     honorary_inflow = sum(p.price_cents * rules.honorary_share_ppm // PPM for p in bought)
     new_money = sales - from_balances
     model.cash_cents += new_money
+    skimmed = min(new_money * rules.skim_new_money_ppm // PPM, max(model.cash_cents, 0))  # §14
+    model.cash_cents -= skimmed
+    model.margin_cents -= skimmed
     model.margin_cents += concession - pool_inflow - honorary_inflow  # the sales less the merchants' share
     model.merchants_payable_cents += sales - concession
     model.dividend_pool_cents += pool_inflow
     model.honorary_pool_cents += honorary_inflow
-    merchant_paid = min(model.merchants_payable_cents, model.cash_cents)
+    merchant_paid = min(model.merchants_payable_cents, max(model.cash_cents, 0))
     model.merchants_payable_cents -= merchant_paid
     model.cash_cents -= merchant_paid
     gifts = [p for p in bought if p.tier > 0]
@@ -61,7 +64,7 @@ def purchases(model: "Platform") -> None:
         gift_sales_cents=sum(p.price_cents for p in gifts), new_money_cents=new_money,
         repurchased_cents=from_balances, concession_cents=concession, pool_inflow_cents=pool_inflow,
         honorary_inflow_cents=honorary_inflow, energy_granted_cents=sum(p.energy_cents for p in bought),
-        merchant_paid_cents=merchant_paid,
+        merchant_paid_cents=merchant_paid, extracted_cents=skimmed,
     )
 
 

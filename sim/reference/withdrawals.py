@@ -108,7 +108,7 @@ def pay_withdrawals(model: "Platform") -> None:
     whole queue; otherwise `fifo` (by request day, then member index, the member at the edge
     in part) or `pro_rata` (everyone the same floored fraction) (docs/MODEL.md §11)."""
     queued = model.queued_cents()
-    if queued == 0:
+    if queued == 0 or model.cash_cents <= 0:  # a launch debt not yet refilled pays nobody
         return
     waiting = [member for member in model.members if member.queued_cents > 0]
     if model.cash_cents >= queued:

@@ -20,7 +20,7 @@ DAILY_COLUMNS = (
     "energy_granted_cents", "promise_growth_cents", "released_cents", "exits", "unit_value", "yield_per_day",
     "withdrawal_probability", "withdrawal_requests", "withdrawal_requested_cents", "withdrawn_cents",
     "withdrawal_fees_cents", "withdrawals_unpaid_cents", "failed_withdrawals", "unpaid_share",
-    "interest_cents", "operating_costs_cents", "platform_cash_cents", "platform_own_funds_cents", "hard_liabilities_cents",
+    "interest_cents", "operating_costs_cents", "extracted_cents", "platform_cash_cents", "platform_own_funds_cents", "hard_liabilities_cents",
     "contingent_liabilities_cents", "coverage_ratio", "coverage_ratio_all", "insolvent",
 )
 

@@ -118,6 +118,13 @@ class Rules:
     fixed_cost_cents_per_day: int
     variable_cost_ppm: int
     interest_ppb: int
+    launch_cost_cents: int
+    skim_new_money_ppm: int
+    skim_surplus_ppm: int
+    abscond_cash_target_cents: int
+    abscond_arrivals_below_per_day: int
+    abscond_coverage_below: float
+    abscond_earliest_day: int
     # sentiment
     memory_days: int
     reference_yield_per_day: float
@@ -206,6 +213,13 @@ def compile_rules(scenario: Scenario) -> Rules:
         fixed_cost_cents_per_day=platform.fixed_cost_cents_per_day,
         variable_cost_ppm=share_to_ppm(platform.variable_cost_share_of_sales),
         interest_ppb=rate_to_ppb(platform.interest_rate_per_day),
+        launch_cost_cents=platform.launch_cost_cents,
+        skim_new_money_ppm=share_to_ppm(platform.skim_share_of_new_money),
+        skim_surplus_ppm=share_to_ppm(platform.skim_share_of_surplus),
+        abscond_cash_target_cents=platform.abscond_cash_target_cents,
+        abscond_arrivals_below_per_day=platform.abscond_arrivals_below_per_day,
+        abscond_coverage_below=platform.abscond_coverage_below,
+        abscond_earliest_day=platform.abscond_earliest_day,
         memory_days=sentiment.memory_days,
         reference_yield_per_day=sentiment.reference_yield_per_day,
         attractiveness_yield_sensitivity=sentiment.attractiveness_yield_sensitivity,

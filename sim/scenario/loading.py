@@ -160,7 +160,8 @@ def load_scenario(
     return scenario
 
 
-DAY_ZERO_ONLY = ("population.initial_members", "merchants.initial_merchants", "platform.initial_cash_cents")
+DAY_ZERO_ONLY = ("population.initial_members", "merchants.initial_merchants", "platform.initial_cash_cents",
+                 "platform.launch_cost_cents")
 """Fields that take effect once, when the run starts: an event cannot change them."""
 
 

@@ -302,7 +302,22 @@ class PlatformParams(Section):
     """Operating costs as a share of the day's sales."""
     interest_rate_per_day: float = Field(0.0, ge=0.0, le=MAX_RATE_PER_DAY)
     """Interest the platform's cash earns each day from the outside world (Artzrouni's nominal
-    rate rn); held in ppb."""
+    rate rn), or pays on a debt; held in ppb."""
+    launch_cost_cents: int = Field(0, ge=0, le=MAX_CENTS)
+    """What the operator spends on day 0 before the first sale (site, marketing); beyond the
+    initial cash the platform starts in debt (negative cash, refilled by the first deposits)."""
+    skim_share_of_new_money: float = Field(0.0, ge=0.0, le=1.0)
+    """Share of each day's new money the operator takes out for itself (ledger `extraction`)."""
+    skim_share_of_surplus: float = Field(0.0, ge=0.0, le=1.0)
+    """Share of each day's surplus of cash over hard liabilities the operator takes out."""
+    abscond_cash_target_cents: int = Field(0, ge=0, le=MAX_CENTS)
+    """The operator takes all the cash and stops paying once the cash reaches this (0: never)."""
+    abscond_arrivals_below_per_day: int = Field(0, ge=0, le=MAX_MEMBERS)
+    """… or once a day brings fewer new members than this (0: never)."""
+    abscond_coverage_below: float = Field(0.0, ge=0.0, le=100.0)
+    """… or once the cash covers less than this share of the hard liabilities (0: never)."""
+    abscond_earliest_day: int = Field(0, ge=0, le=MAX_DAYS)
+    """The absconding conditions are looked at from this day on."""
 
 
 class Event(Section):

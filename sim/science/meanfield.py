@@ -27,7 +27,8 @@ choice replaced by its mean:
     churn       a share c of active members leaves with its energy, contribution, rights
                 and balance (asked for, paid net of the fee), and claims the cash-out share
                 of its energy, paid from the pool (topped up when short)
-    platform    interest i·max(cash, 0); fixed + variable costs;  mood += 2/(memory + 1)·(yield − mood)
+    platform    interest i·cash; fixed + variable costs; the operator skims its shares of
+                new money and of cash beyond balances;  mood += 2/(memory + 1)·(yield − mood)
 
 where π is the purchase probability, attractiveness, churn and withdrawal probabilities
 come from ``sim.behaviour.sentiment`` with the twin's mood (its unpaid share is always 0: the twin
@@ -94,7 +95,7 @@ FLOWS = (
     "concession_cents", "merchant_paid_cents", "pool_inflow_cents", "platform_top_up_cents",
     "energy_granted_cents", "released_cents", "withdrawal_requested_cents", "withdrawn_cents",
     "withdrawal_fees_cents", "operating_costs_cents", "promise_growth_cents", "interest_cents",
-    "exit_cashout_cents",
+    "exit_cashout_cents", "extracted_cents",
 )
 STATE = STOCKS + FLOWS
 """The ODE's state vector: stocks, then the cumulative daily flows."""
@@ -164,6 +165,8 @@ def _reasons_on_day(scenario: Scenario, days: int) -> list[str]:
         (scenario.merchants.members_served_per_merchant > 0, "merchants.members_served_per_merchant",
          "merchants limiting purchases"),
         (scenario.merchants.min_sales_cents_per_day > 0, "merchants.min_sales_cents_per_day", "merchants leaving"),
+        (scenario.platform.abscond_cash_target_cents > 0 or scenario.platform.abscond_arrivals_below_per_day > 0
+         or scenario.platform.abscond_coverage_below > 0, "platform.abscond_*", "the operator absconding"),
     )
     reasons += [f"{field}: the twin does not follow {feature} (it depends on each member's or merchant's history)"
                 for present, field, feature in unsupported if present]
@@ -374,14 +377,19 @@ def _churn(x: dict, rates: DayRates, mood: sentiment.Mood) -> None:
     _pay_out(x, rates, share * x["balances_cents"] + claims)
 
 
-def _platform(x: dict, rates: DayRates, sales_today: float) -> None:
+def _platform(x: dict, rates: DayRates, sales_today: float, new_money_today: float) -> None:
     rules = rates.rules
-    interest = expected_rate(max(x["platform_cash_cents"], 0.0), rules.interest_ppb)
+    interest = expected_rate(x["platform_cash_cents"], rules.interest_ppb)
     x["platform_cash_cents"] += interest
     x["interest_cents"] += interest
     costs = rules.fixed_cost_cents_per_day + expected_share(sales_today, rules.variable_cost_ppm)
     x["platform_cash_cents"] -= costs
     x["operating_costs_cents"] += costs
+    surplus = max(x["platform_cash_cents"] - x["balances_cents"], 0.0)
+    skim = min(expected_share(new_money_today, rules.skim_new_money_ppm)
+               + expected_share(surplus, rules.skim_surplus_ppm), max(x["platform_cash_cents"], 0.0))
+    x["platform_cash_cents"] -= skim
+    x["extracted_cents"] += skim
 
 
 def day_increments(state: np.ndarray, rates: DayRates) -> np.ndarray:
@@ -389,13 +397,13 @@ def day_increments(state: np.ndarray, rates: DayRates) -> np.ndarray:
     the engine's order (see the module docstring)."""
     x = dict(zip(STATE, state.tolist()))
     mood = sentiment.Mood(yield_per_day=x["mood_yield_per_day"])
-    sales_before = x["sales_cents"]
+    sales_before, new_money_before = x["sales_cents"], x["new_money_cents"]
     _arrivals(x, rates, mood)
     _purchases(x, rates)
     yield_today = _release(x, rates)
     _withdrawals(x, rates, mood)
     _churn(x, rates, mood)
-    _platform(x, rates, x["sales_cents"] - sales_before)
+    _platform(x, rates, x["sales_cents"] - sales_before, x["new_money_cents"] - new_money_before)
     sentiment.remember(mood, rates.rules, yield_today, 0.0)
     x["mood_yield_per_day"] = mood.yield_per_day
     return np.array([x[name] for name in STATE]) - state
@@ -416,7 +424,7 @@ def initial_state(rules: Rules) -> np.ndarray:
     reference yield in members' mood, every flow zero."""
     x = dict.fromkeys(STATE, 0.0)
     x.update(members_total=rules.initial_members, members_active=rules.initial_members,
-             platform_cash_cents=rules.initial_cash_cents,
+             platform_cash_cents=rules.initial_cash_cents - rules.launch_cost_cents,
              mood_yield_per_day=sentiment.initial_mood(rules).yield_per_day)
     return np.array([x[name] for name in STATE], dtype=np.float64)
 

@@ -4,6 +4,7 @@ or a case worked by hand, with the reference model agreeing to the cent:
 - promises that grow (``rewards.promise_growth_rate_per_day``, docs/MODEL.md §9.8),
 - interest on the platform's cash (``platform.interest_rate_per_day``, §14),
 - exits that cash out the promise (``population.exit_cashout_share``, §12),
+- the operator's hand: a launch cost, skimming and absconding (``platform.*``, §14),
 - daily rates held in parts per billion (§2).
 
 Artzrouni's model (M. Artzrouni, "The mathematics of Ponzi schemes", Mathematical Social
@@ -89,13 +90,13 @@ def hand_case(**settings) -> dict:
     }
 
 
-def play_both(settings: dict, days: int, events=()) -> pd.DataFrame:
-    """The engine's daily table, after checking the reference's is identical."""
+def play_both(settings: dict, days: int, events=(), summary: bool = False):
+    """The engine's daily table (and summary), after checking the reference's is identical."""
     scenario = resolve(SCENARIOS / "baseline.toml", days=days, settings=settings)
     scenario = scenario.model_copy(update={"events": tuple(events)})
-    engine = sim.run(scenario, validate=True, threads=1).daily
-    assert first_difference(engine, Platform(scenario).run()) is None
-    return engine
+    engine = sim.run(scenario, validate=True, threads=1)
+    assert first_difference(engine.daily, Platform(scenario).run()) is None
+    return (engine.daily, engine.summary) if summary else engine.daily
 
 
 def no_more_purchases():
@@ -137,9 +138,57 @@ def test_a_leaver_cashes_out_half_the_promise_to_the_cent():
     assert daily["pool_balance_cents"].tolist() == [8_000, 0]
 
 
+def test_a_launch_debt_pays_nobody_and_costs_interest():
+    """Launch cost 15 000 with no capital: the cash starts at −15 000; the 10 000 deposit
+    leaves −5 000, which pays nobody (the day's 1 000 of withdrawals queue) and pays 0.1 %
+    interest, 5 cents; day 1's 900 queue too and interest takes 5 more; the request of day 0
+    has waited a day: the collapse day is 1, and the run stopped there ended by insolvency."""
+    daily, summary = play_both(hand_case(**{
+        "rewards.energy_multiple": 1.0, "platform.launch_cost_cents": 15_000, "platform.initial_cash_cents": 0,
+        "platform.interest_rate_per_day": 0.001, "run.stop_on_collapse": True}), 5, [no_more_purchases()],
+        summary=True)
+    assert daily["platform_cash_cents"].tolist() == [-5_005, -5_010]
+    assert daily["interest_cents"].tolist() == [-5, -5]
+    assert daily["withdrawals_unpaid_cents"].tolist() == [1_000, 1_900]
+    assert (summary["collapse_day"], summary["ended_by"]) == (1, "insolvency")
+
+
+def test_the_operator_skims_new_money_and_surplus_to_the_cent():
+    """Skimming 10 % of new money and 50 % of the surplus: day 0 it diverts 1 000 of the
+    10 000 deposit as it comes in; 1 000 is withdrawn, and of the 8 000 left, nothing being
+    owed, it takes half: 4 000, 5 000 in the day, leaving 4 000; day 1 900 is withdrawn and
+    it takes half of 3 100: 1 550."""
+    daily, summary = play_both(hand_case(**{
+        "rewards.energy_multiple": 1.0, "platform.skim_share_of_new_money": 0.1,
+        "platform.skim_share_of_surplus": 0.5}), 2, [no_more_purchases()], summary=True)
+    assert daily["extracted_cents"].tolist() == [5_000, 1_550]
+    assert daily["platform_cash_cents"].tolist() == [4_000, 1_550]
+    assert (summary["total_extracted_cents"], summary["ended_by"]) == (6_550, "horizon")
+
+
+@pytest.mark.parametrize(("condition", "day", "taken"), [
+    ({"platform.abscond_cash_target_cents": 9_000}, 0, 9_000),
+    ({"platform.abscond_arrivals_below_per_day": 1, "platform.abscond_earliest_day": 1}, 1, 8_100),
+    # energy 30 000 released at 10 % and kept: balances 3 000, 5 700, 8 130, 10 317 pass
+    # the cash of 10 000 on day 3
+    ({"platform.abscond_coverage_below": 1.0, "rewards.energy_multiple": 3.0,
+      "withdrawals.withdrawal_probability_per_day": 0.0}, 3, 10_000),
+])
+def test_the_operator_absconds_when_its_condition_holds(condition, day, taken):
+    """It takes all the cash on the first day the condition holds, and the run ends there."""
+    daily, summary = play_both(hand_case(**{"rewards.energy_multiple": 1.0, **condition}), 10,
+                               [no_more_purchases()], summary=True)
+    assert len(daily) == day + 1 and daily["extracted_cents"].iloc[-1] == taken
+    assert daily["platform_cash_cents"].iloc[-1] == 0
+    assert (summary["collapse_day"], summary["ended_by"], summary["total_extracted_cents"]) == (day, "absconding",
+                                                                                                taken)
+
+
 EVERY_MECHANISM = {
     "rewards.promise_growth_rate_per_day": 0.002, "platform.interest_rate_per_day": 0.0004,
     "population.exit_cashout_share": 0.7, "population.churn_probability_per_day": 0.01,
+    "platform.launch_cost_cents": 100_000, "platform.skim_share_of_new_money": 0.02,
+    "platform.skim_share_of_surplus": 0.05,
 }
 
 
@@ -153,11 +202,14 @@ def test_every_mechanism_on_balances_and_agrees_on_any_thread_count(path):
     assert one.summary["ledger_balanced"]
     pd.testing.assert_frame_equal(one.daily, two.daily)
     assert first_difference(one.daily, Platform(scenario).run()) is None
-    assert one.daily["promise_growth_cents"].sum() > 0 and one.daily["exit_cashout_cents"].sum() > 0
+    assert (one.daily[["promise_growth_cents", "exit_cashout_cents", "extracted_cents"]].sum() > 0).all()
+    assert one.ledger.loc[one.ledger["reason"] == "launch_cost", "amount_cents"].tolist() == [100_000]
 
 
 def test_mechanisms_off_touch_nothing():
-    """Off by default: no growth, interest or cash-out flows, and no ledger reason for them."""
+    """Off by default: no growth, interest, cash-out or extraction, no ledger reason for them."""
     result = sim.run(SCENARIOS / "fixed_rate.toml", members=500, days=30)
-    assert not result.daily[["promise_growth_cents", "interest_cents", "exit_cashout_cents"]].to_numpy().any()
-    assert not result.ledger["reason"].isin(["interest", "exit_cashout"]).any()
+    assert not result.daily[["promise_growth_cents", "interest_cents", "exit_cashout_cents",
+                             "extracted_cents"]].to_numpy().any()
+    assert not result.ledger["reason"].isin(["interest", "exit_cashout", "extraction", "launch_cost"]).any()
+    assert (result.summary["total_extracted_cents"], result.summary["ended_by"]) == (0, "horizon")

@@ -7,6 +7,7 @@ import numpy as np
 from sim.behaviour.merchant_supply import supply_factor
 from sim.core import rng
 from sim.core.accounts import Account
+from sim.core.units import PPM
 from sim.engine import merchants as merchant_rules
 from sim.engine.phases.common import chunk_totals, day_key, listed_by_chunk, scratch
 from sim.kernels import purchases as purchase_columns
@@ -16,6 +17,7 @@ from sim.scenario.compiled import level_count
 WRITES = (
     "purchases", "gift_purchases", "sales_cents", "gift_sales_cents", "new_money_cents", "repurchased_cents",
     "concession_cents", "merchant_paid_cents", "pool_inflow_cents", "honorary_inflow_cents", "energy_granted_cents",
+    "extracted_cents",
 )
 """The daily columns this phase starts (``sim.today``)."""
 
@@ -62,7 +64,8 @@ def play(sim) -> None:
     ledger.post(Account.PLATFORM_MARGIN, Account.DIVIDEND_POOL, day[purchase_columns.POOL_INFLOW], "pool_inflow")
     ledger.post(Account.PLATFORM_MARGIN, Account.HONORARY_POOL, day[purchase_columns.HONORARY_INFLOW],
                 "honorary_inflow")
-    merchant_paid = min(ledger.balance(Account.MERCHANTS_PAYABLE), ledger.platform_cash())
+    skimmed = skim_new_money(sim, int(day[purchase_columns.NEW_MONEY]))
+    merchant_paid = min(ledger.balance(Account.MERCHANTS_PAYABLE), max(ledger.platform_cash(), 0))
     ledger.post(Account.MERCHANTS_PAYABLE, Account.MERCHANTS, merchant_paid, "merchant_payment")
 
     energy_granted = int(day[purchase_columns.ENERGY_GRANTED])
@@ -84,4 +87,15 @@ def play(sim) -> None:
         honorary_inflow_cents=int(day[purchase_columns.HONORARY_INFLOW]),
         energy_granted_cents=energy_granted,
         merchant_paid_cents=merchant_paid,
+        extracted_cents=skimmed,
     )
+
+
+def skim_new_money(sim, new_money_cents: int) -> int:
+    """The operator diverts its share of the day's new money as it comes in, before anyone
+    is paid from it (at most the cash there is; ledger `extraction`). docs/MODEL.md §14."""
+    ledger = sim.ledger
+    taken = min(new_money_cents * sim.rules.skim_new_money_ppm // PPM, max(ledger.platform_cash(), 0))
+    ledger.post(Account.PLATFORM_MARGIN, Account.OUTSIDE_WORLD, taken, "extraction")
+    sim.totals.extracted_cents += taken
+    return taken

@@ -19,7 +19,7 @@ def play(sim) -> None:
     exactly on the next day (``check_totals``), check the ledger sums to zero, file the
     day's row of metrics and close the ledger's day."""
     remember_the_day(sim)
-    check_totals({**vars(sim.totals), "platform_cash_cents": sim.ledger.platform_cash()}, sim.daily_bounds,
+    check_totals({**vars(sim.totals), "platform_cash_cents": abs(sim.ledger.platform_cash())}, sim.daily_bounds,
                  sim.day, compounding_rates_ppb(sim.rules))
     sim.totals.ledger_balanced &= sim.ledger.total() == 0
     sim.rows.append(daily_row(sim))

@@ -22,9 +22,9 @@ def pay_queue(sim) -> None:
     whole queue, otherwise in the scenario's payment order."""
     rules, members, ledger = sim.rules, sim.members, sim.ledger
     queued = ledger.balance(Account.WITHDRAWAL_QUEUE)
-    if queued == 0:
-        return
     cash = ledger.platform_cash()
+    if queued == 0 or cash <= 0:  # a launch debt not yet refilled pays nobody
+        return
     totals = chunk_totals(withdrawal_columns.N_PAYMENT_TOTALS)
     arrays = (members.queued_cents, members.queued_since_day, members.withdrawn_cents)
     if cash >= queued:
