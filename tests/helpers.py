@@ -210,3 +210,117 @@ def purchase_setup(seed: int, gifts: bool) -> dict:
         concession=gen.integers(100_000, 400_000, n_merchants).astype(np.int64),
         pool_ppm=90_000, honorary_ppm=30_000,
     )
+
+# ---------------------------------------------------------------------------------------
+# The dashboard in a real browser: `circsim dashboard` on a free port, headless Chromium;
+# and a design study of `circsim optimize`, made by hand.
+
+DASHBOARD_START_SECONDS = 120
+DESIGN_MULTIPLE = 1.5
+"""The energy multiple of design (trial) 3 of ``write_study``'s study."""
+
+
+def write_study(folder: Path) -> None:
+    """A design study as `circsim optimize` lays it out (optimize.json, scenario.toml,
+    trials.parquet, pareto.parquet), made by hand: two searched parameters, two objectives,
+    five trials of which 1 and 3 are Pareto-optimal."""
+    import json
+
+    from sim.scenario.loading import load_scenario, to_toml
+
+    folder.mkdir(parents=True)
+    (folder / "optimize.json").write_text(json.dumps({
+        "scenario": str(BASELINE),
+        "parameters": {"rewards.energy_multiple": {"low": 1.0, "high": 5.0, "log": False},
+                       "withdrawals.insolvency_grace_days": {"low": 3, "high": 14, "log": False}},
+        "objectives": [{"name": "promises_honoured", "direction": "maximize"},
+                       {"name": "new_money_dependency", "direction": "minimize"}],
+    }))
+    (folder / "scenario.toml").write_text(to_toml(load_scenario(BASELINE)))
+    trials = pd.DataFrame({
+        "trial": [0, 1, 2, 3, 4],
+        "rewards.energy_multiple": [4.0, 2.0, 5.0, DESIGN_MULTIPLE, 3.0],
+        # whole numbers stored as floats, as a parquet column mixing trials may hold them
+        "withdrawals.insolvency_grace_days": [7.0, 10.0, 3.0, 14.0, 5.0],
+        "promises_honoured": [0.03, 0.30, 0.02, 0.50, 0.05],
+        "new_money_dependency": [0.4, 0.10, 0.6, 0.20, 0.3],
+        "replicates": 2, "state": "COMPLETE", "feasible": True,
+    })
+    trials.to_parquet(folder / "trials.parquet", index=False)
+    trials[trials["trial"].isin([1, 3])].to_parquet(folder / "pareto.parquet", index=False)
+
+
+def serve_dashboard(args, log_path: Path):
+    """A context manager: `circsim dashboard ARGS` on a free port of 127.0.0.1, yielding its
+    URL once it answers HTTP 200; stopped by its own process id at the end, after checking
+    its log has no traceback and that solara's front-end files were found."""
+    import contextlib
+    import signal
+    import socket
+    import time
+    import urllib.error
+    import urllib.request
+
+    import pytest
+
+    @contextlib.contextmanager
+    def serving():
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        env = dict(os.environ, SOLARA_TELEMETRY_MIXPANEL_ENABLE="False")
+        with log_path.open("w") as log:
+            server = subprocess.Popen([sys.executable, "-m", "sim", "dashboard", *map(str, args), "--host",
+                                       "127.0.0.1", "--port", str(port)], cwd=ROOT, env=env, stdout=log,
+                                      stderr=subprocess.STDOUT)
+        try:
+            url = f"http://127.0.0.1:{port}/"
+            deadline = time.monotonic() + DASHBOARD_START_SECONDS
+            while True:
+                assert server.poll() is None, f"the dashboard server stopped:\n{log_path.read_text()}"
+                try:
+                    with urllib.request.urlopen(url, timeout=5) as response:
+                        if response.status == 200:
+                            break
+                except (urllib.error.URLError, ConnectionError, TimeoutError):
+                    pass
+                if time.monotonic() > deadline:
+                    pytest.fail(f"no HTTP 200 from {url} within {DASHBOARD_START_SECONDS} s:\n{log_path.read_text()}")
+                time.sleep(0.5)
+            yield url
+            log = log_path.read_text()
+            assert "Could not load URL" not in log, log  # the front-end could not be fetched
+            assert "Traceback" not in log, log
+        finally:
+            server.send_signal(signal.SIGTERM)
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+
+    return serving()
+
+
+def chromium(download_dir: Path | None = None):
+    """Headless Chromium driven by Selenium (saving downloads in ``download_dir``), or a skip
+    when no browser is installed."""
+    import shutil
+
+    import pytest
+
+    browser, driver = shutil.which("chromium"), shutil.which("chromedriver")
+    if not (browser and driver):
+        pytest.skip("no headless browser: needs Debian's chromium and chromium-driver (`make test-deps` as root)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = browser
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                     "--window-size=1600,1200"):
+        options.add_argument(argument)
+    if download_dir is not None:
+        options.add_experimental_option("prefs", {"download.default_directory": str(download_dir),
+                                                  "download.prompt_for_download": False})
+    return webdriver.Chrome(service=Service(driver), options=options)

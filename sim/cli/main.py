@@ -11,9 +11,12 @@ import sys
 
 from sim.cli.common import EXIT_BAD_INPUT, EXIT_INVARIANT, OneLineParser
 from sim.cli.dashboard import add_dashboard_command
+from sim.cli.design import add_design_commands
 from sim.cli.experiments import add_experiment_commands
 from sim.cli.run import add_run_commands
 from sim.cli.science import add_science_commands
+from sim.cli.stress import add_stress_command
+from sim.cli.template import add_template_command
 from sim.core.errors import InputError
 
 EXIT_INTERRUPTED = 130
@@ -26,7 +29,10 @@ def build_parser() -> OneLineParser:
     add_run_commands(commands)
     add_science_commands(commands)
     add_experiment_commands(commands)
+    add_design_commands(commands)
+    add_stress_command(commands)
     add_dashboard_command(commands)
+    add_template_command(commands)
     return parser
 
 

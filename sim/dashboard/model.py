@@ -18,6 +18,7 @@ and its numbers equal ``sim.run`` of the same scenario and seed (each row carrie
 ``seed`` the model ran with).
 """
 
+import threading
 import time
 from functools import partial
 from pathlib import Path
@@ -27,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from sim.core.units import PPM
+from sim.dashboard.settings import DEFAULT_SCENARIO
 from sim.engine.simulation import Simulation, set_threads
 from sim.engine.state import MEMBER_FIELDS
 from sim.results.run_result import RunResult
@@ -34,7 +36,10 @@ from sim.results.tables import DAILY_COLUMNS, daily_frame
 from sim.scenario.params import Scenario
 from sim.scenario.scaling import resolve
 
-DEFAULT_SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "baseline.toml"
+ENGINE_LOCK = threading.Lock()
+"""One day of the engine at a time in this process: the dashboard steps models and runs
+scenarios from several threads (one per browser session), and numba's ``workqueue``
+threading layer, where it is the one installed, must not be entered by two at once."""
 
 MODEL_PARAMETERS = {
     "energy_multiple": "rewards.energy_multiple",
@@ -146,7 +151,8 @@ class CircularPurchaseModel(mesa.Model):
             self.running = False
             return
         started = time.perf_counter()
-        self.simulation.step()
+        with ENGINE_LOCK:
+            self.simulation.step()
         self.wall_seconds += time.perf_counter() - started
         self.datacollector.collect(self)
         self._add_new_merchants()

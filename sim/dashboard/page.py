@@ -1,51 +1,49 @@
-"""The circsim dashboard: a Mesa ``SolaraViz`` page of ``CircularPurchaseModel`` with
-sliders for the main reward parameters and live charts of cash against liabilities, the
-coverage ratios, the members and the daily release.
+"""The Mesa page of the dashboard: a Mesa ``SolaraViz`` page of ``CircularPurchaseModel``
+with sliders for the main reward parameters (each showing its value) and live charts of
+cash against liabilities, the coverage ratios, the members and the daily money flows, in
+the scenario's currency with plain-language legends (``sim.dashboard.charts``).
 
-Start it with ``circsim dashboard [SCENARIO.toml] [--members N]`` (see ``sim.cli.dashboard``),
-which runs ``solara run sim.dashboard`` with the scenario and the number of members in
-the environment variables of ``sim.cli.dashboard``. Every browser session gets its own model.
+It is the "Mesa model" page of the workbench (``sim.dashboard.app``), for Mesa users who
+want to step the model; the scenario and the number of members come from the environment
+variables of ``sim.dashboard.settings``. Every browser session gets its own model.
 """
 
 import math
 import os
 
 import solara
-from mesa.visualization import SolaraViz, make_plot_component
+from mesa.visualization import SolaraViz
+from mesa.visualization.utils import update_counter
 
 from sim.core.units import PPM
+from sim.dashboard.charts import live_figure, live_panels
 from sim.dashboard.model import DEFAULT_SCENARIO, CircularPurchaseModel
 from sim.dashboard.settings import DEFAULT_MEMBERS, MEMBERS_VARIABLE, SCENARIO_VARIABLE
 from sim.scenario.compiled import compile_rules
 from sim.scenario.loading import load_scenario
 from sim.scenario.params import Scenario
 
-CHART_SIZE_INCHES = (6.4, 3.4)
-"""Wider than matplotlib's default, so that a chart fits the height of Mesa's grid cell."""
+SLIDER_VALUES_ALWAYS_SHOWN = ".v-slider__thumb-label-container { display: block !important; }"
+"""Mesa's sliders show their value only while dragged (vuetify hides the thumb label with an
+inline style); this shows it at all times."""
 
 
-def titled(title: str, log_scale: bool = False):
-    """A chart's post-processing: its size and title, and a logarithmic axis once it has data."""
-    def post_process(ax):
-        ax.figure.set_size_inches(*CHART_SIZE_INCHES)
-        ax.set_title(title)
-        if log_scale and any(value > 0 for line in ax.get_lines() for value in line.get_ydata()):
-            ax.set_yscale("log")
-    return post_process
+def live_chart(index: int):
+    """A SolaraViz component drawing live panel ``index`` of ``live_panels`` after every
+    step; before day 1 is played it says so instead of drawing an empty chart."""
+    @solara.component
+    def LiveChart(model: CircularPurchaseModel):
+        update_counter.get()  # redrawn when Mesa steps the model
+        daily = model.daily()
+        if daily.empty:
+            solara.Info("Day 0: no day played yet. Press Step to play one day, or ▶ to play on.")
+            return
+        panel = live_panels(daily, model.scenario.platform.currency)[index]
+        solara.FigureMatplotlib(live_figure(panel), format="png")
+    return LiveChart
 
 
-CHARTS = [
-    make_plot_component(
-        {"platform_cash_cents": "tab:green", "hard_liabilities_cents": "tab:red",
-         "contingent_liabilities_cents": "tab:purple"},
-        post_process=titled("Cash vs liabilities (cents)", log_scale=True)),
-    make_plot_component(["coverage_ratio", "coverage_ratio_all"],
-                        post_process=titled("Coverage: cash / hard, cash / all liabilities", log_scale=True)),
-    make_plot_component(["members_total", "members_active", "members_in_dividend"],
-                        post_process=titled("Members")),
-    make_plot_component(["released_cents", "pool_inflow_cents", "withdrawn_cents"],
-                        post_process=titled("Released, pool inflow and withdrawn per day (cents)")),
-]
+CHARTS = [live_chart(index) for index in range(4)]
 
 
 def pool_share_ceiling(scenario: Scenario) -> float:
@@ -84,5 +82,6 @@ def Page():
     scenario = solara.use_memo(lambda: load_scenario(scenario_path), [])
     model = solara.use_memo(
         lambda: CircularPurchaseModel(scenario_path, members=members, seed=scenario.run.seed), [])
+    solara.Style(SLIDER_VALUES_ALWAYS_SHOWN)
     SolaraViz(model, components=CHARTS, model_params=model_parameters(scenario_path, scenario, members),
               name=f"circsim: {scenario.name}")

@@ -1,4 +1,15 @@
-"""What `circsim dashboard` tells the page it starts, through the environment."""
+"""What `circsim dashboard` tells the page it starts, through the environment, and the
+defaults of both (this module imports nothing heavy, so `circsim` starts fast)."""
+
+from pathlib import Path
+
+SCENARIO_LIBRARY = Path(__file__).resolve().parents[1] / "scenarios"
+"""The scenario library shipped inside the package (``sim/scenarios``, package data; in a
+checkout a link to ``scenarios/``), as ``sim.cli.common.SHIPPED_SCENARIOS`` finds it (the
+dashboard is below the command line and cannot import it)."""
+
+DEFAULT_SCENARIO = SCENARIO_LIBRARY / "baseline.toml"
+"""The scenario the pages open when none is named: the library's baseline."""
 
 
 SCENARIO_VARIABLE = "CIRCSIM_DASHBOARD_SCENARIO"
@@ -11,3 +22,15 @@ MEMBERS_VARIABLE = "CIRCSIM_DASHBOARD_MEMBERS"
 
 DEFAULT_MEMBERS = 2_000
 """Initial members when none are given: small enough to play a day in a blink."""
+
+
+OUT_VARIABLE = "CIRCSIM_DASHBOARD_OUT"
+"""Environment variable naming the folder the workbench saves its runs in (as `circsim run --out`)."""
+
+
+STUDIES_VARIABLE = "CIRCSIM_DASHBOARD_STUDIES"
+"""Environment variable naming the folder of design studies (`circsim optimize` output) to offer."""
+
+
+DEFAULT_OUT = "results"
+"""Where runs go when `--out` is not given, as for `circsim run`."""

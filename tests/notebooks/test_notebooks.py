@@ -63,3 +63,26 @@ def test_product_parameter_stress():
         'SETTINGS = {"population.market_size_members": 5_000}',
     ]))
     assert images(notebook) == 3  # stress chart, solvency and cohorts of the most stressed value
+
+
+def test_design_a_scheme(tmp_path):
+    notebook = execute("design_a_scheme.ipynb", "\n".join([
+        'SCENARIO = "../scenarios/pool_gift_packages.toml"',
+        "MEMBERS = 200",
+        "DAYS = 15",
+        'PARAMETERS = ["rewards.energy_multiple=1.2:5", "release.dividend_pool_share_of_sales=0.05:0.13"]',
+        'OBJECTIVES = ["promises_honoured_share:max", "operator_margin:max"]',
+        'CONSTRAINTS = ["ruin_probability<=0.05"]',
+        "REPLICATES = 2",
+        "TRIALS = 2",
+        "POPULATION = 2",
+        "WORKERS = 1",
+        f"OUT = {str(tmp_path)!r}",
+        "VERIFY_REPLICATES = 2",
+        "VERIFY_SEED = 1_000",
+    ]))
+    assert images(notebook) == 1  # the Pareto front
+    text = "".join(output.get("text", "") for cell in notebook.cells if cell.cell_type == "code"
+                   for output in cell.outputs)
+    assert "on the Pareto front" in text and "chosen design:" in text and "verified on 2 fresh seeds" in text
+    assert (tmp_path / "pool_gift_packages" / "pareto.parquet").is_file()
