@@ -195,7 +195,7 @@ def purchase_setup(seed: int, gifts: bool) -> dict:
     return dict(
         keys=gen.integers(0, 2**63, 4).astype(np.uint64),
         probability=0.4,
-        price_table=price_table(8_000, 0.9, 2_000_000),
+        price_table=price_table("lognormal", 8_000, 0.9, 1, 2_000_000),
         gift_probability=0.3 if gifts else 0.0,
         gift_cdf=cumulative_shares([0.5, 0.3, 0.2]),
         tier_price=np.array([0, 200_000, 600_000, 1_800_000], dtype=np.int64),

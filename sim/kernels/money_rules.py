@@ -116,6 +116,16 @@ def fixed_rate_payment(energy_cents, rate_ppb):
 
 
 @njit(cache=True, inline="always")
+def withdrawal_request(balance_cents, share_ppm, amount_cents):
+    """What a member asks to withdraw from ``balance_cents``: a fixed ``amount_cents`` (at
+    most the balance) when it is above 0, otherwise the share ``share_ppm`` of the balance
+    (``share_of``). docs/MODEL.md §11."""
+    if amount_cents > 0:
+        return min(amount_cents, balance_cents)
+    return share_of(balance_cents, share_ppm)
+
+
+@njit(cache=True, inline="always")
 def withdrawal_fee(gross_cents, fee_ppm):
     """The fee the platform keeps on a withdrawal payment of ``gross_cents``:
     ``gross × fee_ppm // PPM`` cents. docs/MODEL.md §11."""

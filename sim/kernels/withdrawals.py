@@ -7,7 +7,7 @@ from sim.core.rng import threshold53
 from sim.core.units import NO_DAY, PPM
 from sim.kernels.chunks import chunk_bounds, list_drawn
 from sim.kernels.intrinsics import PREFETCH_AHEAD, prefetch
-from sim.kernels.money_rules import mul_div_floor, net_of_fee, pro_rata_gross, share_of, withdrawal_fee
+from sim.kernels.money_rules import mul_div_floor, net_of_fee, pro_rata_gross, withdrawal_fee, withdrawal_request
 
 # columns of request and payment ``totals``
 PAID_GROSS = 0
@@ -53,11 +53,12 @@ def queue_request(i, amount, queued, queued_since, withdrawn, fee_ppm, day, pay_
 
 @njit(parallel=True, cache=True)
 def request_kernel(
-    n, status, balance, queued, queued_since, withdrawn, key, probability, share_ppm, min_cents,
+    n, status, balance, queued, queued_since, withdrawn, key, probability, share_ppm, amount_cents, min_cents,
     fee_ppm, day, pay_now, listed, totals,
 ):
     """Each active member with at least ``min_cents`` asks, with ``probability``, for
-    ``share_ppm`` of the balance (if that is at least ``min_cents``). The request joins the
+    ``share_ppm`` of the balance, or ``amount_cents`` when above 0 (``withdrawal_request``),
+    if that is at least ``min_cents``. The request joins the
     queue; when ``pay_now`` (the platform's cash covers every hard liability) it is paid at once.
 
     Each chunk first lists the members who ask (``list_drawn``) at the start of its range
@@ -72,7 +73,7 @@ def request_kernel(
             if slot + PREFETCH_AHEAD < end:
                 prefetch(withdrawn, listed[slot + PREFETCH_AHEAD])  # the balance is in cache from the listing
             i = listed[slot]
-            amount = share_of(balance[i], share_ppm)
+            amount = withdrawal_request(balance[i], share_ppm, amount_cents)
             if amount < min_cents:
                 continue
             balance[i] -= amount

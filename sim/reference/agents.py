@@ -133,14 +133,18 @@ class Member(mesa.Agent):
 
     def ask_to_withdraw(self, platform: "Platform", probability: float) -> int:
         """With a balance of at least the minimum, ask with ``probability`` for the
-        withdrawal share of it, if that is at least the minimum; the amount leaves the
-        balance (docs/MODEL.md §11). Returns the amount (0: no request)."""
+        withdrawal share of it, or the fixed withdrawal amount (at most the balance) when
+        there is one, if that is at least the minimum; the amount leaves the balance
+        (docs/MODEL.md §11). Returns the amount (0: no request)."""
         rules = platform.rules
         if self.balance_cents < rules.min_withdrawal_cents:
             return 0
         if platform.draw(rng.STREAM_WITHDRAW, self.index) >= probability:
             return 0
-        amount = self.balance_cents * rules.withdrawal_share_ppm // PPM
+        if rules.withdrawal_amount_cents > 0:
+            amount = min(rules.withdrawal_amount_cents, self.balance_cents)
+        else:
+            amount = self.balance_cents * rules.withdrawal_share_ppm // PPM
         if amount < rules.min_withdrawal_cents:
             return 0
         self.balance_cents -= amount

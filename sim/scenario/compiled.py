@@ -16,14 +16,21 @@ PRICE_TABLE_SIZE = 4096
 
 
 @functools.lru_cache(maxsize=64)
-def price_table(median_cents: int, sigma: float, max_cents: int) -> np.ndarray:
-    """Log-normal basket prices at the midpoints of ``PRICE_TABLE_SIZE`` equal-probability
-    bins, rounded to whole cents and clipped to [1, max_cents]; index it with floor(u × size).
-    Read-only and kept for the next call with the same basket (an event recompiles the rules
-    but rarely changes the basket)."""
+def price_table(distribution: str, median_cents: int, sigma: float, min_cents: int, max_cents: int) -> np.ndarray:
+    """Basket prices at the midpoints u_k = (k + ½)/size of ``PRICE_TABLE_SIZE``
+    equal-probability bins, rounded to whole cents and clipped to [min_cents, max_cents];
+    index it with floor(u × size). `lognormal`: median × e^(σ·Φ⁻¹(u_k)); `uniform`:
+    min + (max − min)·u_k; `fixed`: the median. Read-only and kept for the next call with the
+    same basket (an event recompiles the rules but rarely changes the basket).
+    docs/MODEL.md §6.2."""
     midpoints = (np.arange(PRICE_TABLE_SIZE) + 0.5) / PRICE_TABLE_SIZE
-    prices = median_cents * np.exp(sigma * ndtri(midpoints))
-    table = np.clip(np.rint(prices), 1, max_cents).astype(MONEY_DTYPE)
+    if distribution == "uniform":
+        prices = min_cents + (max_cents - min_cents) * midpoints
+    elif distribution == "fixed":
+        prices = np.full(PRICE_TABLE_SIZE, float(median_cents))
+    else:
+        prices = median_cents * np.exp(sigma * ndtri(midpoints))
+    table = np.clip(np.rint(prices), min_cents, max_cents).astype(MONEY_DTYPE)
     table.flags.writeable = False
     return table
 
@@ -110,6 +117,7 @@ class Rules:
     # withdrawals and platform
     withdrawal_probability_per_day: float
     withdrawal_share_ppm: int
+    withdrawal_amount_cents: int
     min_withdrawal_cents: int
     withdrawal_fee_ppm: int
     payment_order: str
@@ -167,7 +175,8 @@ def compile_rules(scenario: Scenario) -> Rules:
         unpaid_patience_days=merchants.unpaid_patience_days,
         unpaid_exit_probability_per_day=merchants.unpaid_exit_probability_per_day,
         purchase_probability_per_day=purchases.purchase_probability_per_day,
-        price_table=price_table(purchases.basket_median_cents, purchases.basket_sigma, purchases.basket_max_cents),
+        price_table=price_table(purchases.basket_distribution, purchases.basket_median_cents, purchases.basket_sigma,
+                                purchases.basket_min_cents, purchases.basket_max_cents),
         repurchase_max_ppm=share_to_ppm(purchases.repurchase_max_share_of_price),
         goods_value_ppm=share_to_ppm(purchases.goods_value_ratio),
         contribution_unit_price_cents=unit_price,
@@ -205,6 +214,7 @@ def compile_rules(scenario: Scenario) -> Rules:
         referral_preferential_share=referrals.preferential_share,
         withdrawal_probability_per_day=withdrawals.withdrawal_probability_per_day,
         withdrawal_share_ppm=share_to_ppm(withdrawals.withdrawal_share_of_balance),
+        withdrawal_amount_cents=withdrawals.withdrawal_amount_cents,
         min_withdrawal_cents=withdrawals.min_withdrawal_cents,
         withdrawal_fee_ppm=share_to_ppm(withdrawals.fee_share),
         payment_order=withdrawals.payment_order,

@@ -133,8 +133,15 @@ class MerchantParams(Section):
 class PurchaseParams(Section):
     purchase_probability_per_day: float = Field(0.05, ge=0.0, le=1.0)
     """Daily probability that an active member buys once."""
+    basket_distribution: Literal["lognormal", "uniform", "fixed"] = "lognormal"
+    """How basket prices are drawn: `lognormal` around the median (shape `basket_sigma`),
+    `uniform` between `basket_min_cents` and `basket_max_cents`, or `fixed` (every basket is
+    the median, as in models where each deposit is one amount)."""
     basket_median_cents: int = Field(10_000, ge=1, le=MAX_BASKET_CENTS)
-    """Median basket price in cents; prices are log-normal around it."""
+    """Median basket price in cents (`lognormal`, `fixed`)."""
+    basket_min_cents: int = Field(1, ge=1, le=MAX_BASKET_CENTS)
+    """Smallest basket price in cents: the uniform distribution's low end, and the clip of the
+    log-normal's low tail."""
     basket_sigma: float = Field(0.6, ge=0.0, le=3.0)
     """Log-normal shape (standard deviation of the log price); 0 makes every basket the median."""
     basket_max_cents: int = Field(10_000_000, ge=1, le=MAX_BASKET_CENTS)
@@ -280,6 +287,9 @@ class WithdrawalParams(Section):
     """Daily probability that an active member with a balance asks to withdraw."""
     withdrawal_share_of_balance: float = Field(0.5, ge=0.0, le=1.0)
     """Share of the balance a member asks to withdraw; the rest stays for repurchase."""
+    withdrawal_amount_cents: int = Field(0, ge=0, le=MAX_CENTS)
+    """A fixed amount a member asks to withdraw (at most the balance) instead of a share of it
+    (0: the share)."""
     min_withdrawal_cents: int = Field(1_000, ge=1, le=MAX_CENTS)
     """Smallest withdrawal the platform accepts, in cents."""
     fee_share: float = Field(0.05, ge=0.0, le=1.0 - SHARE_RESOLUTION)
@@ -371,6 +381,11 @@ class Scenario(Section):
             raise ValueError("population.initial_members: exceeds population.market_size_members")
         if self.purchases.basket_median_cents > self.purchases.basket_max_cents:
             raise ValueError("purchases.basket_median_cents: exceeds purchases.basket_max_cents")
+        if self.purchases.basket_min_cents > self.purchases.basket_max_cents:
+            raise ValueError("purchases.basket_min_cents: exceeds purchases.basket_max_cents")
+        if (self.purchases.basket_distribution != "uniform"
+                and self.purchases.basket_min_cents > self.purchases.basket_median_cents):
+            raise ValueError("purchases.basket_min_cents: exceeds purchases.basket_median_cents")
         for index, tier in enumerate(self.gift_packages.tiers):
             if tier.level_granted > len(self.levels.tiers):
                 raise ValueError(

@@ -261,8 +261,16 @@ def expected_repurchase_cents(balances: float, holders: float, buy_probability: 
 
 
 def expected_withdrawal_request_cents(balances: float, holders: float, probability: float, rates: DayRates) -> float:
-    """w · s · Σ E[b · 1{b ≥ θ}] over exponential balances with mean B / D, θ = min / s:
-    w · s · B · (1 + θ/mean) · e^(−θ/mean)."""
+    """w · s · Σ E[b · 1{b ≥ θ}] over exponential balances with mean μ = B / D, θ = min / s:
+    w · s · B · (1 + θ/μ) · e^(−θ/μ). With a fixed amount a ≥ min each holder asks for
+    E[min(a, b) · 1{b ≥ min}] = (min + μ)·e^(−min/μ) − μ·e^(−a/μ) (nothing when a < min)."""
+    amount = rates.rules.withdrawal_amount_cents
+    if amount > 0:
+        if balances <= 0 or holders <= 0 or amount < rates.rules.min_withdrawal_cents:
+            return 0.0
+        mean_balance, least = balances / holders, rates.rules.min_withdrawal_cents
+        return probability * holders * ((least + mean_balance) * math.exp(-least / mean_balance)
+                                        - mean_balance * math.exp(-amount / mean_balance))
     share = rates.rules.withdrawal_share_ppm / PPM
     if balances <= 0 or holders <= 0 or share == 0:
         return 0.0

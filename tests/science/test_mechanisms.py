@@ -5,6 +5,8 @@ or a case worked by hand, with the reference model agreeing to the cent:
 - interest on the platform's cash (``platform.interest_rate_per_day``, §14),
 - exits that cash out the promise (``population.exit_cashout_share``, §12),
 - the operator's hand: a launch cost, skimming and absconding (``platform.*``, §14),
+- fixed-amount withdrawals (``withdrawals.withdrawal_amount_cents``, §11) and uniform or
+  fixed baskets (``purchases.basket_distribution``, §6.2),
 - daily rates held in parts per billion (§2).
 
 Artzrouni's model (M. Artzrouni, "The mathematics of Ponzi schemes", Mathematical Social
@@ -184,7 +186,21 @@ def test_the_operator_absconds_when_its_condition_holds(condition, day, taken):
                                                                                                 taken)
 
 
+def test_fixed_baskets_and_fixed_withdrawals_to_the_cent():
+    """A `fixed` basket is the median whatever σ (10 000); a fixed withdrawal of 300 takes
+    300 of each day's balance: 1 000 released on day 0 leaves 700, 900 more on day 1 leave
+    1 300."""
+    daily = play_both(hand_case(**{"rewards.energy_multiple": 1.0, "purchases.basket_distribution": "fixed",
+                                   "purchases.basket_sigma": 3.0, "withdrawals.withdrawal_amount_cents": 300}),
+                      2, [no_more_purchases()])
+    assert daily["sales_cents"].tolist() == [10_000, 0]
+    assert daily["withdrawal_requested_cents"].tolist() == [300, 300]
+    assert daily["hard_liabilities_cents"].tolist() == [700, 1_300]
+
+
 EVERY_MECHANISM = {
+    "purchases.basket_distribution": "uniform", "purchases.basket_min_cents": 2_000,
+    "withdrawals.withdrawal_amount_cents": 5_000,
     "rewards.promise_growth_rate_per_day": 0.002, "platform.interest_rate_per_day": 0.0004,
     "population.exit_cashout_share": 0.7, "population.churn_probability_per_day": 0.01,
     "platform.launch_cost_cents": 100_000, "platform.skim_share_of_new_money": 0.02,

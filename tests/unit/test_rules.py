@@ -8,7 +8,7 @@ from sim.scenario.params import ReferralParams, Scenario, generation_shares
 
 
 def test_price_table_is_a_lognormal_inverse_cdf():
-    table = price_table(10_000, 0.6, 10_000_000)
+    table = price_table("lognormal", 10_000, 0.6, 1, 10_000_000)
     assert table.dtype == np.int64 and len(table) == PRICE_TABLE_SIZE
     assert (np.diff(table) >= 0).all()
     # the middle of the table is the median: exp(0) × median
@@ -18,9 +18,19 @@ def test_price_table_is_a_lognormal_inverse_cdf():
 
 
 def test_price_table_is_clipped_and_flat_without_spread():
-    assert (price_table(500, 0.0, 1_000) == 500).all()
-    assert price_table(500, 3.0, 1_000).max() == 1_000
-    assert price_table(1, 3.0, 1_000).min() == 1
+    assert (price_table("lognormal", 500, 0.0, 1, 1_000) == 500).all()
+    assert price_table("lognormal", 500, 3.0, 1, 1_000).max() == 1_000
+    assert price_table("lognormal", 1, 3.0, 1, 1_000).min() == 1
+    assert price_table("lognormal", 500, 3.0, 200, 1_000).min() == 200
+
+
+def test_uniform_and_fixed_baskets():
+    """`uniform`: the midpoints of [min, max], mean (min + max)/2 and every bin equally
+    likely; `fixed`: every basket is the median (docs/MODEL.md §6.2)."""
+    table = price_table("uniform", 0, 0.6, 1_000, 9_000)
+    assert table.min() == 1_001 and table.max() == 8_999 and table.mean() == 5_000
+    assert (np.diff(table) >= 0).all()
+    assert (price_table("fixed", 2_500, 3.0, 1, 10_000) == 2_500).all()
 
 
 def test_shares_become_parts_per_million():

@@ -74,7 +74,7 @@ def play(sim) -> None:
     request_kernel(
         members.count, members.status, members.balance_cents, members.queued_cents,
         members.queued_since_day, members.withdrawn_cents, day_key(sim, rng.STREAM_WITHDRAW),
-        probability, rules.withdrawal_share_ppm, rules.min_withdrawal_cents,
+        probability, rules.withdrawal_share_ppm, rules.withdrawal_amount_cents, rules.min_withdrawal_cents,
         rules.withdrawal_fee_ppm, sim.day, can_pay_now(sim), scratch(sim), totals,
     )
     day = totals.sum(axis=0)

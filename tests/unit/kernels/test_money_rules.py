@@ -70,6 +70,16 @@ def test_share_of_is_the_floor_in_parts_per_million():
     assert rules.share_of(10_000, 3_330_000) == 33_300  # a multiple is a share above 10⁶ ppm
 
 
+def test_a_withdrawal_request_is_a_share_or_a_fixed_amount():
+    for balance, share_ppm in pairs(AMOUNTS, FEES_PPM + [PPM], PPM + 1):
+        for amount in (0, 1, 2_500, 10**9):
+            assert rules.withdrawal_request(balance, share_ppm, amount) == twin.withdrawal_request(
+                balance, share_ppm, amount), (balance, share_ppm, amount)
+    assert rules.withdrawal_request(10_000, 500_000, 0) == 5_000
+    assert rules.withdrawal_request(10_000, 500_000, 3_000) == 3_000
+    assert rules.withdrawal_request(2_000, 500_000, 3_000) == 2_000
+
+
 def test_withdrawal_fee_and_net_add_up_to_the_gross():
     for gross, fee_ppm in pairs(AMOUNTS, FEES_PPM, PPM):
         fee, net = rules.withdrawal_fee(gross, fee_ppm), rules.net_of_fee(gross, fee_ppm)
@@ -155,7 +165,7 @@ def test_rights_bought_are_whole_rights():
 
 @pytest.mark.parametrize("unit_price", [1, 70, 100, 12_345, 10**12])
 def test_purchase_contribution_floors_each_step(unit_price):
-    prices = price_table(8_000, 0.9, 2_000_000)[::16].tolist() + [0, 1, 69, 70, 71, 10**8]
+    prices = price_table("lognormal", 8_000, 0.9, 1, 2_000_000)[::16].tolist() + [0, 1, 69, 70, 71, 10**8]
     tier_ppm = np.array([PPM, 0, 1_200_000, 1_500_000, 333_333], dtype=np.int64)
     level_ppm = np.array([PPM, 1_100_000, 999_999, 10 * PPM], dtype=np.int64)
     for price, tier, level in itertools.product(prices, range(len(tier_ppm)), range(len(level_ppm))):

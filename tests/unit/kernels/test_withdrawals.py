@@ -21,16 +21,18 @@ from tests.unit.kernels import twin_withdrawals as twin
 
 @pytest.mark.parametrize("n", SIZES)
 @pytest.mark.parametrize("pay_now", [False, True])
-def test_request_kernel_matches_twin(n, pay_now):
+@pytest.mark.parametrize("amount_cents", [0, 2_500])
+def test_request_kernel_matches_twin(n, pay_now, amount_cents):
     arrays = random_members(n, 3 * n)
     expected = as_lists(arrays)
     key = np.uint64(987654321)
     out = totals(withdrawal_columns.N_REQUEST_TOTALS)
     request_kernel(
         n, arrays["status"], arrays["balance"], arrays["queued"], arrays["since"], arrays["withdrawn"],
-        key, 0.5, 600_000, 1_000, 50_000, DAY, pay_now, np.empty(n, dtype=np.int32), out,
+        key, 0.5, 600_000, amount_cents, 1_000, 50_000, DAY, pay_now, np.empty(n, dtype=np.int32), out,
     )
-    count, requested, fees = twin.requests(expected, int(key), 0.5, 600_000, 1_000, 50_000, DAY, pay_now)
+    count, requested, fees = twin.requests(expected, int(key), 0.5, 600_000, amount_cents, 1_000, 50_000, DAY,
+                                           pay_now)
     assert_same(arrays, expected)
     day = out.sum(axis=0)
     assert (day[withdrawal_columns.REQUESTS], day[withdrawal_columns.REQUESTED]) == (count, requested)

@@ -38,6 +38,11 @@ def fixed_rate_payment(energy_cents, rate_ppb):
     return max(energy_cents * rate_ppb // PPB, 1)
 
 
+def withdrawal_request(balance_cents, share_ppm, amount_cents):
+    """§11: a fixed amount, at most the balance, when above 0; else b × s_ppm // PPM."""
+    return min(amount_cents, balance_cents) if amount_cents > 0 else balance_cents * share_ppm // PPM
+
+
 def withdrawal_fee(gross_cents, fee_ppm):
     """§11: fee = g × fee_ppm // PPM."""
     return gross_cents * fee_ppm // PPM

@@ -3,7 +3,7 @@ queue, one member at a time, on Python integers, with the kernels' money rules."
 
 from sim.core.rng import uniform_py
 from sim.core.units import NO_DAY, STATUS_ACTIVE
-from sim.kernels.money_rules import net_of_fee, pro_rata_gross, share_of, withdrawal_fee
+from sim.kernels.money_rules import net_of_fee, pro_rata_gross, withdrawal_fee, withdrawal_request
 
 
 def pay(m, i, gross, fee_ppm):
@@ -24,14 +24,14 @@ def queue_request(m, i, amount, fee_ppm, day, pay_now):
     return pay(m, i, amount, fee_ppm) if pay_now else 0
 
 
-def requests(m, key, probability, share_ppm, min_cents, fee_ppm, day, pay_now):
+def requests(m, key, probability, share_ppm, amount_cents, min_cents, fee_ppm, day, pay_now):
     count = requested = fees = 0
     for i in range(len(m["status"])):
         if m["status"][i] != STATUS_ACTIVE or m["balance"][i] < min_cents:
             continue
         if uniform_py(key, i) >= probability:
             continue
-        amount = share_of(m["balance"][i], share_ppm)
+        amount = withdrawal_request(m["balance"][i], share_ppm, amount_cents)
         if amount < min_cents:
             continue
         m["balance"][i] -= amount
