@@ -5,7 +5,7 @@ import numpy as np
 from numba import get_thread_id, njit, prange
 
 from sim.core.rng import threshold53, uniform
-from sim.core.units import QUEUE_PENDING
+from sim.core.units import QUEUE_PENDING, STATUS_ACTIVE
 from sim.kernels.chunks import chunk_bounds, list_drawn
 from sim.kernels.intrinsics import PREFETCH_AHEAD, prefetch
 from sim.kernels.levels import lowest_above
@@ -85,14 +85,16 @@ def guide_table(ids, cdf, bins_per_entry):
 @njit(parallel=True, cache=True)
 def purchase_kernel(
     n, status, balance, energy, contribution, new_money, goods, level, level_recheck, rights, queue_position,
-    keys, buy_probability, price_table, gift_probability, gift_cdf,
+    keys, buy_probability, joined_today_from, price_table, gift_probability, gift_cdf,
     tier_price, tier_multiple_ppm, tier_contribution_ppm, tier_level, level_contribution_ppm, level_min_goods_cents,
     repurchase_max_ppm, unit_price_cents, merchant_ids, merchant_cdf, merchant_guide, merchant_concession_ppm,
     pool_share_ppm, honorary_share_ppm, right_price_cents, mark_queue_entries,
     merchant_sales, buyers, level_moves, totals,
 ):
     """Each active member buys with ``buy_probability``, at most once, what ``draw_basket``
-    draws; nothing is bought when ``merchant_ids`` is empty.
+    draws, and every member from ``joined_today_from`` on (those who joined today, when the
+    scenario has them deposit on joining; ``n`` otherwise) buys for sure; nothing is bought
+    when ``merchant_ids`` is empty.
 
     Up to ``repurchase_max_ppm`` of the price comes from the balance, the rest is new
     money. A gift package lifts the buyer's level to at least its tier's level (counted in
@@ -114,7 +116,12 @@ def purchase_kernel(
     for chunk in prange(n_chunks):
         lo, hi = chunk_bounds(n, chunk, n_chunks)
         day = np.zeros(N_TOTALS, dtype=np.int64)
-        end = list_drawn(lo, hi, status, keys[KEY_BUY], buy_threshold, buyers, lo)
+        end = list_drawn(lo, min(hi, joined_today_from), status, keys[KEY_BUY], buy_threshold, buyers, lo)
+        if merchant_ids.shape[0] > 0:
+            for i in range(max(lo, joined_today_from), hi):  # newcomers depositing, after the drawn (index order)
+                if status[i] == STATUS_ACTIVE:
+                    buyers[end] = i
+                    end += 1
         for slot in range(lo, end):
             i = buyers[slot]
             if slot + PREFETCH_AHEAD < end:

@@ -73,12 +73,14 @@ class Member(mesa.Agent):
         self.queue_place: int | str | None = None  # `queue` rule: place in line, PENDING or None
 
     def buy(self, platform: "Platform") -> Purchase | None:
-        """With today's probability buy once (docs/MODEL.md §6.1) — a gift package with the
+        """With today's probability, or for sure on the day it joins when newcomers deposit on
+        joining, buy once (docs/MODEL.md §6.1) — a gift package with the
         gift share, otherwise an ordinary basket (§6.2) — pay up to the repurchase share from
         the balance and the rest in new money (§6.3), buy from a merchant drawn by today's
         cumulative shares (§6.4), and earn energy, contribution and rights (§6.5)."""
         rules, i = platform.rules, self.index
-        if platform.draw(rng.STREAM_PURCHASE, i) >= platform.buy_probability:
+        deposit = rules.deposit_on_joining and self.join_day == platform.day  # newcomers deposit for sure
+        if not deposit and platform.draw(rng.STREAM_PURCHASE, i) >= platform.buy_probability:
             return None
         basket = platform.draw(rng.STREAM_BASKET, i)
         if rules.gift_probability > 0.0 and platform.draw(rng.STREAM_GIFT, i) < rules.gift_probability:

@@ -82,6 +82,7 @@ class Rules:
     unpaid_exit_probability_per_day: float
     # purchases and rewards
     purchase_probability_per_day: float
+    deposit_on_joining: bool
     price_table: np.ndarray
     repurchase_max_ppm: int
     goods_value_ppm: int
@@ -175,6 +176,7 @@ def compile_rules(scenario: Scenario) -> Rules:
         unpaid_patience_days=merchants.unpaid_patience_days,
         unpaid_exit_probability_per_day=merchants.unpaid_exit_probability_per_day,
         purchase_probability_per_day=purchases.purchase_probability_per_day,
+        deposit_on_joining=purchases.deposit_on_joining,
         price_table=price_table(purchases.basket_distribution, purchases.basket_median_cents, purchases.basket_sigma,
                                 purchases.basket_min_cents, purchases.basket_max_cents),
         repurchase_max_ppm=share_to_ppm(purchases.repurchase_max_share_of_price),

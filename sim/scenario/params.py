@@ -133,6 +133,9 @@ class MerchantParams(Section):
 class PurchaseParams(Section):
     purchase_probability_per_day: float = Field(0.05, ge=0.0, le=1.0)
     """Daily probability that an active member buys once."""
+    deposit_on_joining: bool = False
+    """Every member buys once on the day it joins, whatever the purchase probability (the
+    deposit of investment pools and HYIPs; with a purchase probability of 0, the only one)."""
     basket_distribution: Literal["lognormal", "uniform", "fixed"] = "lognormal"
     """How basket prices are drawn: `lognormal` around the median (shape `basket_sigma`),
     `uniform` between `basket_min_cents` and `basket_max_cents`, or `fixed` (every basket is

@@ -165,6 +165,7 @@ def _reasons_on_day(scenario: Scenario, days: int) -> list[str]:
         (scenario.merchants.members_served_per_merchant > 0, "merchants.members_served_per_merchant",
          "merchants limiting purchases"),
         (scenario.merchants.min_sales_cents_per_day > 0, "merchants.min_sales_cents_per_day", "merchants leaving"),
+        (scenario.purchases.deposit_on_joining, "purchases.deposit_on_joining", "the deposits on joining"),
         (scenario.platform.abscond_cash_target_cents > 0 or scenario.platform.abscond_arrivals_below_per_day > 0
          or scenario.platform.abscond_coverage_below > 0, "platform.abscond_*", "the operator absconding"),
     )

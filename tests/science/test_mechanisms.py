@@ -5,6 +5,7 @@ or a case worked by hand, with the reference model agreeing to the cent:
 - interest on the platform's cash (``platform.interest_rate_per_day``, §14),
 - exits that cash out the promise (``population.exit_cashout_share``, §12),
 - the operator's hand: a launch cost, skimming and absconding (``platform.*``, §14),
+- a deposit on joining (``purchases.deposit_on_joining``, §6.1),
 - fixed-amount withdrawals (``withdrawals.withdrawal_amount_cents``, §11) and uniform or
   fixed baskets (``purchases.basket_distribution``, §6.2),
 - daily rates held in parts per billion (§2).
@@ -198,7 +199,20 @@ def test_fixed_baskets_and_fixed_withdrawals_to_the_cent():
     assert daily["hard_liabilities_cents"].tolist() == [700, 1_300]
 
 
+def test_newcomers_deposit_once_on_joining():
+    """With a purchase probability of 0 and deposits on joining, the one member buys on day 0
+    and never again; with arrivals, each day's newcomers are exactly that day's buyers."""
+    daily = play_both(hand_case(**{"purchases.purchase_probability_per_day": 0.0,
+                                   "purchases.deposit_on_joining": True}), 3)
+    assert daily["sales_cents"].tolist() == [10_000, 0, 0]
+    grown = play_both({"purchases.purchase_probability_per_day": 0.0, "purchases.deposit_on_joining": True,
+                       "population.initial_members": 300, "population.bass_imitation_per_day": 0.2}, 30)
+    assert grown["purchases"].tolist() == [300 + grown["arrivals"].iloc[0]] + grown["arrivals"].iloc[1:].tolist()
+    assert grown["arrivals"].sum() > 30
+
+
 EVERY_MECHANISM = {
+    "purchases.deposit_on_joining": True,
     "purchases.basket_distribution": "uniform", "purchases.basket_min_cents": 2_000,
     "withdrawals.withdrawal_amount_cents": 5_000,
     "rewards.promise_growth_rate_per_day": 0.002, "platform.interest_rate_per_day": 0.0004,

@@ -28,6 +28,15 @@ def purchase_keys(sim) -> np.ndarray:
                      day_key(sim, rng.STREAM_GIFT), day_key(sim, rng.STREAM_MERCHANT)], dtype=np.uint64)
 
 
+def joined_today_from(sim) -> int:
+    """The first member who joined today (members join in index order), when newcomers
+    deposit on joining; the member count otherwise (nobody buys for sure)."""
+    members = sim.members
+    if not sim.rules.deposit_on_joining:
+        return members.count
+    return int(np.searchsorted(members.view("join_day"), sim.day, side="left"))
+
+
 def play(sim) -> None:
     """Purchases (ordinary or gift package), the merchant/platform split, the
     pool inflows, and the accrual of energy and contribution."""
@@ -42,6 +51,7 @@ def play(sim) -> None:
         members.count, members.status, members.balance_cents, members.energy_cents,
         members.contribution_milli, members.new_money_cents, members.goods_cents, members.level,
         members.level_recheck, members.rights, members.queue_position, purchase_keys(sim), buy_probability,
+        joined_today_from(sim),
         rules.price_table, rules.gift_probability, rules.gift_cdf, rules.tier_price_cents,
         rules.tier_multiple_ppm, rules.tier_contribution_ppm, rules.tier_level, rules.level_contribution_ppm,
         rules.level_min_goods_cents, rules.repurchase_max_ppm, rules.contribution_unit_price_cents, merchant_ids,

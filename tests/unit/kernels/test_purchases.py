@@ -30,7 +30,9 @@ def test_pick_from_cdf_is_searchsorted_right(size, equal):
 
 @pytest.mark.parametrize("n", SIZES)
 @pytest.mark.parametrize("seed, gifts, right_price, mark_queue", [(1, False, 0, False), (2, True, 5_000, True)])
-def test_purchase_kernel_matches_twin(n, seed, gifts, right_price, mark_queue):
+@pytest.mark.parametrize("newcomers", [0, 5])
+def test_purchase_kernel_matches_twin(n, seed, gifts, right_price, mark_queue, newcomers):
+    """``newcomers``: how many members at the end joined today and deposit for sure."""
     arrays = random_members(n, seed)
     expected = as_lists(arrays)
     setup = purchase_setup(seed, gifts)
@@ -40,7 +42,7 @@ def test_purchase_kernel_matches_twin(n, seed, gifts, right_price, mark_queue):
     merchant_sales = np.zeros((numba.get_num_threads(), len(setup["concession"])), dtype=np.int64)
     buyers = np.full(n, -1, dtype=np.int32)
     level_moves = totals(4)
-    tables = (setup["keys"], setup["probability"], setup["price_table"], setup["gift_probability"],
+    tables = (setup["keys"], setup["probability"], max(n - newcomers, 0), setup["price_table"], setup["gift_probability"],
               setup["gift_cdf"], setup["tier_price"], setup["tier_multiple_ppm"], setup["tier_contribution_ppm"],
               setup["tier_level"], setup["level_contribution_ppm"], setup["level_min_goods"], setup["repurchase_ppm"],
               setup["unit_price"],
@@ -52,7 +54,7 @@ def test_purchase_kernel_matches_twin(n, seed, gifts, right_price, mark_queue):
         arrays["queue_position"], *tables, merchant_sales, buyers, level_moves, out,
     )
     twin_totals, twin_merchants, twin_buyers, twin_moves = twin.purchases(
-        expected, [int(k) for k in setup["keys"]], *tables[1:15], *tables[16:])
+        expected, [int(k) for k in setup["keys"]], *tables[1:16], *tables[17:])
     assert_same(arrays, expected)
     assert listed_by_chunk(buyers, n, out[:, purchase_columns.PURCHASES]).tolist() == twin_buyers
     assert level_moves.sum(axis=0).tolist() == twin_moves

@@ -10,9 +10,10 @@ from sim.kernels.money_rules import purchase_contribution, rights_bought, share_
 from tests.unit.kernels.twin_levels import lowest_above
 
 
-def draw_purchase(i, keys, probability, price_table, gift_probability, gift_cdf, tier_price):
-    """(price, tier) of what member i buys today, or (0, -1) when it does not buy."""
-    if uniform_py(keys[0], i) >= probability:
+def draw_purchase(i, keys, probability, price_table, gift_probability, gift_cdf, tier_price, deposits=False):
+    """(price, tier) of what member i buys today, or (0, -1) when it does not buy; a member
+    who ``deposits`` (joined today) buys for sure."""
+    if not deposits and uniform_py(keys[0], i) >= probability:
         return 0, -1
     return draw_basket(i, keys, price_table, gift_probability, gift_cdf, tier_price)
 
@@ -30,7 +31,8 @@ def contribution_of(price, tier, level, unit_price, tier_contribution_ppm, level
     return int(purchase_contribution(price, tier, level, unit_price, tier_contribution_ppm, level_contribution_ppm))
 
 
-def purchases(m, keys, probability, price_table, gift_probability, gift_cdf, tier_price, tier_multiple_ppm,
+def purchases(m, keys, probability, joined_today_from, price_table, gift_probability, gift_cdf, tier_price,
+              tier_multiple_ppm,
               tier_contribution_ppm, tier_level, level_contribution_ppm, level_min_goods, repurchase_ppm, unit_price,
               merchant_ids, merchant_cdf, concession_ppm, pool_ppm, honorary_ppm, right_price, mark_queue):
     """m: dict of lists. Returns (totals list in kernel column order, merchant sales list)."""
@@ -41,7 +43,8 @@ def purchases(m, keys, probability, price_table, gift_probability, gift_cdf, tie
     for i in range(len(m["status"])):
         if not len(merchant_ids) or m["status"][i] != STATUS_ACTIVE:
             continue
-        price, tier = draw_purchase(i, keys, probability, price_table, gift_probability, gift_cdf, tier_price)
+        price, tier = draw_purchase(i, keys, probability, price_table, gift_probability, gift_cdf, tier_price,
+                                    deposits=i >= joined_today_from)
         if tier < 0:
             continue
         from_balance = min(m["balance"][i], share_of(price, repurchase_ppm))
