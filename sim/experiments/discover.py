@@ -8,7 +8,7 @@ combination of swept values, its metric the mean over its replicates, as
 failing when its metric is above (or below) a threshold, and finds boxes of the parameters
 where failing points are dense with PRIM, the Patient Rule Induction Method (Friedman &
 Fisher 1999, "Bump hunting in high-dimensional data"; as used for scenario discovery by
-Bryant & Lempert 2010), implemented by the ``prim`` package (Project Platypus).
+Bryant & Lempert 2010), implemented in ``sim.experiments.prim``.
 
 For each box: its limits on the parameters it restricts, its *coverage* (the share of all
 failing points inside it), *density* (the share of the points inside it that fail) and
@@ -17,15 +17,14 @@ coverage/density trade-off of every box PRIM passed through on the way.
 """
 
 import json
-import logging
 import math
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import prim
 
+from sim.experiments import prim
 from sim.experiments.optimize import SETTINGS_FILE, TRIALS_FILE
 from sim.experiments.sensitivity import DERIVED_METRICS, point_metric
 from sim.experiments.sweep_design import SweepError
@@ -34,10 +33,6 @@ from sim.experiments.sweep_store import MANIFEST, load_summary, read_manifest
 DIRECTIONS = ("above", "below")
 MAX_BOXES = 3
 """Boxes found at most: one after another, each on the points earlier boxes left."""
-PEEL_ALPHA = 0.05
-"""Share of the points peeled off a box at each step (PRIM's α; Friedman & Fisher's 0.05)."""
-MASS_MIN = 0.05
-"""Smallest share of all points a box may hold (PRIM's β₀)."""
 
 
 @dataclass(frozen=True)
@@ -59,8 +54,8 @@ def load_dataset(folder: str | Path, metric: str) -> DiscoveryData:
         manifest = read_manifest(folder)
         summary = load_summary(folder)
         if metric not in DERIVED_METRICS and metric not in summary.select_dtypes("number").columns:
-            raise SweepError([f"--metric {metric}: not a numeric summary metric of {folder} "
-                              f"(try {', '.join(DERIVED_METRICS)}, share_members_losing, ...)"])
+            raise SweepError([(f"--metric {metric}: not a numeric summary metric of {folder} "
+                              f"(try {', '.join(DERIVED_METRICS)}, share_members_losing, ...)")])
         paths = manifest["swept_paths"]
         parameters = summary.groupby("point")[paths].first()
         values = pd.Series(point_metric(summary, metric), index=parameters.index, name=metric)
@@ -75,8 +70,8 @@ def load_dataset(folder: str | Path, metric: str) -> DiscoveryData:
             raise SweepError([f"--metric {metric}: not an objective of {folder} (one of {', '.join(objectives)})"])
         data = DiscoveryData("optimize", trials[paths], trials[metric].astype(float).rename(metric))
     else:
-        raise SweepError([f"{folder}: neither a sweep dataset ({MANIFEST}) nor a `circsim optimize` folder "
-                          f"({SETTINGS_FILE} and {TRIALS_FILE})"])
+        raise SweepError([(f"{folder}: neither a sweep dataset ({MANIFEST}) nor a `circsim optimize` folder "
+                          f"({SETTINGS_FILE} and {TRIALS_FILE})")])
     numeric = data.parameters.select_dtypes("number")
     if numeric.shape[1] == 0:
         raise SweepError([f"{folder}: no numeric parameter to bound"])
@@ -89,8 +84,9 @@ def load_dataset(folder: str | Path, metric: str) -> DiscoveryData:
 
 @dataclass(frozen=True)
 class Box:
-    """One PRIM box: ``limits`` maps each restricted parameter to (low, high), PRIM's cut
-    points, None where the box reaches the edge of the data; and its statistics."""
+    """One PRIM box: ``limits`` maps each restricted parameter to (low, high), inclusive,
+    each the value of a point of the data (``sim.experiments.prim.PrimBox``), None where the
+    box reaches the edge of the data; and its statistics."""
 
     limits: dict[str, tuple[float | None, float | None]]
     coverage: float
@@ -159,34 +155,22 @@ class Discovery:
 
 
 def find_boxes(parameters: pd.DataFrame, failing: np.ndarray, max_boxes: int = MAX_BOXES) -> list[Box]:
-    """PRIM boxes of the points where ``failing`` (bool, one per row of ``parameters``, a
-    float column per parameter) is true: up to ``max_boxes``, each found on the failing
-    points the earlier ones left, stopping when none is left. Each box is the last one
-    of its peeling and pasting (the densest). Returns [] when no point or every point fails."""
-    failing = np.asarray(failing, dtype=bool)
-    if not failing.any() or failing.all():
-        return []
-    logging.getLogger(prim.__name__).setLevel(logging.WARNING)  # its per-box INFO lines are not for our users
-    algorithm = prim.Prim(parameters, failing, threshold=0.5, threshold_type=">", peel_alpha=PEEL_ALPHA,
-                          paste_alpha=PEEL_ALPHA, mass_min=MASS_MIN)
+    """PRIM boxes (``sim.experiments.prim``, Friedman & Fisher 1999) of the points where
+    ``failing`` (bool, one per row of ``parameters``, a float column per parameter) is true:
+    up to ``max_boxes``, each found on the points the earlier ones left, stopping when no
+    failing point is left or a box is no denser in failures than the whole space. Each box
+    is the densest of its peeling trajectory, then pasted. Returns [] when no point or every
+    point fails."""
+    x = parameters.to_numpy(dtype=float)
     boxes = []
-    while len(boxes) < max_boxes:
-        box = algorithm.find_box()
-        if box is None:
-            break
-        limits = box.limits
-        restricted = {}
-        for path in limits.index:
-            low, high = float(limits.loc[path, "min"]), float(limits.loc[path, "max"])
-            bounds = (low if low > parameters[path].min() else None, high if high < parameters[path].max() else None)
-            if bounds != (None, None):
-                restricted[path] = bounds
-        if not restricted or float(box.density) <= failing.mean():
-            break  # the rest is no denser in failures than the whole space
-        trajectory = box.peeling_trajectory[["coverage", "density", "mass", "res dim"]].rename(
-            columns={"res dim": "restricted_dimensions"}).astype(float)
-        boxes.append(Box(restricted, float(box.coverage), float(box.density), float(box.mass), len(box.yi),
-                         trajectory))
+    edge_low, edge_high = x.min(axis=0), x.max(axis=0)
+    for found in prim.find_boxes(x, failing, max_boxes):  # PRIM's α = 0.05 and β₀ = 0.05
+        cuts = found.restricted(x)
+        restricted = {path: (float(found.low[j]) if found.low[j] > edge_low[j] else None,
+                             float(found.high[j]) if found.high[j] < edge_high[j] else None)
+                      for j, path in enumerate(parameters.columns) if cuts[j]}
+        boxes.append(Box(restricted, found.coverage, found.density, found.mass, int(found.inside.sum()),
+                         found.trajectory))
     return boxes
 
 

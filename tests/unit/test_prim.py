@@ -1,8 +1,11 @@
-"""Scenario discovery (`circsim discover`): PRIM recovers a failing box planted in a
-synthetic dataset (Friedman & Fisher 1999: the box's coverage and density are the shares
-of failing points inside it, and of points inside it that fail), read from a
-`circsim optimize` folder as the command reads it."""
+"""Scenario discovery (`circsim discover`): PRIM (sim/experiments/prim.py) recovers a failing
+box planted in a synthetic dataset, random or on a sweep's grid (Friedman & Fisher 1999,
+"Bump hunting in high-dimensional data": the box's coverage and density are the shares
+of failing points inside it, and of points inside it that fail; each peel keeps the box
+with the highest density, down to the minimum mass), read from a `circsim optimize` folder
+as the command reads it."""
 
+import itertools
 import json
 
 import numpy as np
@@ -10,6 +13,7 @@ import pandas as pd
 import pytest
 
 from sim.experiments.discover import discover, find_boxes
+from sim.experiments.prim import MASS_MIN
 from sim.experiments.sweep_design import SweepError
 
 POOL_SHARE = "release.dividend_pool_share_of_sales"
@@ -44,6 +48,35 @@ def test_prim_recovers_a_planted_failing_box():
               & (points[MULTIPLE] >= multiple_low) & (points[MULTIPLE] <= (multiple_high or 5.0)))
     assert box.coverage == pytest.approx((inside & failing).sum() / failing.sum())
     assert box.density == pytest.approx((inside & failing).sum() / inside.sum())
+
+
+def test_peeling_trajectory_trades_coverage_for_density():
+    """F&F §4: each peel removes ⌊α·n⌋ points and keeps the densest cut; on the planted box
+    every step can drop passing points only, so density never falls while coverage never
+    rises, down to the minimum mass; the box reported is the densest on the way."""
+    points = synthetic_points()
+    failing = points["ruin_upper"].to_numpy() > 0.05
+    (box, *_rest) = find_boxes(points[[POOL_SHARE, MULTIPLE, "withdrawals.fee_share"]], failing)
+    trajectory = box.trajectory
+    assert trajectory.iloc[0].tolist() == [1.0, pytest.approx(failing.mean()), 1.0, 0.0]  # the whole space
+    assert (trajectory["density"].diff().dropna() >= 0).all()
+    assert (trajectory["coverage"].diff().dropna() <= 0).all()
+    assert (trajectory["mass"].diff().dropna() < 0).all() and trajectory["mass"].iloc[-1] >= MASS_MIN
+    last_points = round(trajectory["mass"].iloc[-1] * len(points))
+    assert (last_points - max(1, int(0.05 * last_points))) / len(points) < MASS_MIN  # no peel was left
+    assert box.density == trajectory["density"].max() == 1.0
+
+
+def test_prim_recovers_a_planted_box_on_a_grid():
+    """A sweep's points lie on a grid, so a quantile cut falls on ties: a peel then takes
+    every point at the edge value, and the box's limits are grid values."""
+    grid = pd.DataFrame(list(itertools.product(np.linspace(0.05, 0.3, 6), np.linspace(1.2, 5.0, 6),
+                                               np.linspace(0.0, 0.2, 4))),
+                        columns=[POOL_SHARE, MULTIPLE, "withdrawals.fee_share"])
+    failing = ((grid[POOL_SHARE] < POOL_CUT) & (grid[MULTIPLE] > MULTIPLE_CUT)).to_numpy()
+    (box,) = find_boxes(grid, failing)
+    assert box.limits == {POOL_SHARE: (None, 0.05), MULTIPLE: (pytest.approx(4.24), None)}
+    assert (box.coverage, box.density, box.points) == (1.0, 1.0, 8)
 
 
 def test_nothing_failing_gives_no_box():
