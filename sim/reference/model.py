@@ -19,7 +19,7 @@ independent check of the engine, so it never imports the engine's or the kernels
 helpers. It imports only from ``sim.core``, ``sim.scenario``, ``sim.behaviour`` and
 ``sim.results`` (an import-linter contract forbids ``sim.engine`` and ``sim.kernels``).
 Where a float is computed it calls the shared plain-Python function (``compile_rules`` and
-its tables, ``sim.behaviour.sentiment``, ``bass_arrivals``, ``newcomers_wanted`` and
+its tables, ``sim.behaviour.sentiment``, ``newcomers_today``, ``newcomers_wanted`` and
 ``supply_factor``, ``cumulative_shares``) so that both compute the same bits; everything
 else is restated in plain code.
 

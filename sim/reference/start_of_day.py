@@ -14,7 +14,7 @@ import bisect
 from typing import TYPE_CHECKING
 
 from sim.behaviour import sentiment
-from sim.behaviour.diffusion import bass_arrivals
+from sim.behaviour.diffusion import newcomers_today
 from sim.behaviour.merchant_supply import newcomers_wanted
 from sim.core import rng
 from sim.reference.agents import Member, Merchant
@@ -43,7 +43,7 @@ def arrivals(model: "Platform") -> None:
     looking for a referrer (§5.2); merchants join to keep up with the active members (§5.3)."""
     appeal = sentiment.attractiveness(model.mood, model.rules)
     earlier = len(model.members)
-    newcomers = add_members(model, bass_arrivals(model.rules, earlier, len(model.active_members()), model.day, appeal))
+    newcomers = add_members(model, newcomers_today(model.rules, earlier, len(model.active_members()), model.day, appeal))
     for member in newcomers:
         choose_referrer(model, member, earlier)
     joining = newcomers_wanted(model.rules, len(model.active_merchants()), len(model.active_members()))

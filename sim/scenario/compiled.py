@@ -11,6 +11,7 @@ from scipy.special import ndtri
 
 from sim.core.units import INT64_MAX, MONEY_DTYPE, rate_to_ppb, share_to_ppm
 from sim.scenario.params import Scenario, generation_shares
+from sim.scenario.series import realised_counts
 
 PRICE_TABLE_SIZE = 4096
 
@@ -67,6 +68,7 @@ class Rules:
     bass_innovation_per_day: float
     bass_imitation_per_day: float
     churn_probability_per_day: float
+    arrivals_by_day: np.ndarray
     exit_cashout_ppm: int
     # merchants
     initial_merchants: int
@@ -163,6 +165,7 @@ def compile_rules(scenario: Scenario) -> Rules:
         bass_innovation_per_day=population.bass_innovation_per_day,
         bass_imitation_per_day=population.bass_imitation_per_day,
         churn_probability_per_day=population.churn_probability_per_day,
+        arrivals_by_day=np.array(realised_counts(population.arrivals_per_day), dtype=np.int64),
         exit_cashout_ppm=share_to_ppm(population.exit_cashout_share),
         initial_merchants=merchants.initial_merchants,
         concession_options_ppm=ppm_array(options),

@@ -17,7 +17,8 @@ from pydantic import ValidationError
 
 from sim.core.errors import InputError
 from sim.scenario import exact_range
-from sim.scenario.params import Event, Scenario
+from sim.scenario.params import MAX_DAYS, MAX_MEMBERS, Event, Scenario
+from sim.scenario.series import SERIES_COLUMNS, read_daily_series
 
 OVERRIDE_ORIGIN = "--set"
 FIXED_FOR_THE_RUN = ("name", "description", "run", "events")
@@ -138,6 +139,22 @@ def describe_error(error: dict, origins: dict, top_file: str) -> str:
     return f"{origin}: {'.'.join(location)}: {message}"
 
 
+def _read_series_files(data: dict, origins: dict) -> dict:
+    """Each daily-series field given as a CSV file name (``SERIES_COLUMNS``) replaced by the
+    file's values by day, the file found beside the scenario file that names it (or in the
+    working folder for ``--set``)."""
+    for (section, field), column in SERIES_COLUMNS.items():
+        values = data.get(section)
+        if not isinstance(values, dict) or not isinstance(values.get(field), str):
+            continue
+        origin = origins.get((section, field), OVERRIDE_ORIGIN)
+        folder = Path(origin).parent if Path(origin).is_file() else Path.cwd()
+        series = read_daily_series(folder / values[field], column, origin, f"{section}.{field}", MAX_DAYS,
+                                   MAX_MEMBERS)
+        data = {**data, section: {**values, field: series}}
+    return data
+
+
 def load_scenario(
     path: str | Path, overrides: Iterable[str] | Mapping[str, Any] = ()
 ) -> Scenario:
@@ -151,6 +168,7 @@ def load_scenario(
     data = _read_chain(path, origins)
     data.setdefault("name", path.stem)
     data = _apply_overrides(data, overrides, origins)
+    data = _read_series_files(data, origins)
     top_file = str(path.resolve())
     try:
         scenario = Scenario.model_validate(data)
@@ -227,7 +245,7 @@ def replace(scenario: Scenario, overrides: Mapping[str, Any], origin: str = OVER
     """A copy of ``scenario`` with dotted-key overrides applied and validated again; a
     problem is reported as coming from ``origin`` (the option that asked for the change)."""
     origins: dict = {}
-    data = _apply_overrides(scenario.model_dump(), overrides, origins, origin)
+    data = _read_series_files(_apply_overrides(scenario.model_dump(), overrides, origins, origin), origins)
     try:
         return Scenario.model_validate(data)
     except ValidationError as err:

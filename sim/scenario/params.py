@@ -85,6 +85,12 @@ class PopulationParams(Section):
     """Bass q: daily joining pressure per unit of active-member share of the market."""
     churn_probability_per_day: float = Field(0.0005, ge=0.0, le=1.0)
     """Daily probability that an active member leaves; a leaver asks for the whole balance."""
+    arrivals_per_day: tuple[Annotated[float, Field(strict=True, ge=0.0, le=MAX_MEMBERS)], ...] = Field(
+        (), max_length=MAX_DAYS + 1, strict=False)
+    """Newcomers expected on each day 0, 1, … instead of Bass diffusion (an exogenous series:
+    a published one, or an analytic inflow); given as a list or as the name of a CSV file
+    beside the scenario with columns `day` and `arrivals`. Days past its end bring nobody;
+    fractions carry over to later days. Empty: Bass diffusion."""
     exit_cashout_share: float = Field(0.0, ge=0.0, le=1.0)
     """Share of the remaining promise a leaver claims as cash with the balance (0: the promise
     is forfeited; 1: the whole promised balance, as in models where an investor exits with it)."""

@@ -171,6 +171,8 @@ def _reasons_on_day(scenario: Scenario, days: int) -> list[str]:
     )
     reasons += [f"{field}: the twin does not follow {feature} (it depends on each member's or merchant's history)"
                 for present, field, feature in unsupported if present]
+    if scenario.population.arrivals_per_day:
+        reasons.append("population.arrivals_per_day: the twin's arrivals are Bass diffusion, not a series")
     return reasons
 
 

@@ -158,7 +158,8 @@ def test_validation_command_writes_the_page(tmp_path):
     assert all(line.startswith(twin_rows) for line in failed), failed
     assert f"{len(failed)} failed" in page and page.count("| pass |") >= 30
     figures = sorted(p.name for p in (out / "figures").iterdir())
-    assert figures == [f"validation-{name}.png" for name in ("artzrouni", "parting", "payouts", "twin")]
+    assert figures == [f"validation-{name}.png"
+                       for name in ("artzrouni-native", "artzrouni", "parting", "payouts", "twin")]
     for name in figures:
         assert f"figures/{name}" in page and (out / "figures" / name).stat().st_size < 150_000
     assert not [p for p in out.rglob(".*")]

@@ -1,8 +1,8 @@
-"""New members join by Bass diffusion, each with a referrer; merchants join with the platform's
+"""New members join by Bass diffusion (or the scenario's series), each with a referrer; merchants join with the platform's
 growth. See docs/MODEL.md §5."""
 
 from sim.behaviour import sentiment
-from sim.behaviour.diffusion import bass_arrivals
+from sim.behaviour.diffusion import newcomers_today
 from sim.behaviour.merchant_supply import newcomers_wanted
 from sim.core import rng
 from sim.engine import merchants as merchant_rules
@@ -21,7 +21,7 @@ def play(sim) -> None:
     merchants join with the platform's growth."""
     rules, members = sim.rules, sim.members
     appeal = sentiment.attractiveness(sim.mood, rules)
-    newcomers = bass_arrivals(rules, members.count, sim.totals.members_active, sim.day, appeal)
+    newcomers = newcomers_today(rules, members.count, sim.totals.members_active, sim.day, appeal)
     first_new = members.count
     members.add(newcomers, sim.day)
     sim.totals.members_active += newcomers
