@@ -3,14 +3,15 @@ reward scheme, each marked present or not in one run, with the evidence.
 
 A feature counts as present when money moved for it in the run: a ledger flow or a daily
 money flow column whose name contains one of the feature's keywords. The last item compares
-what the platform promised with what it earned.
+what the platform promised with what it earned. Money in the evidence is exact and named in
+the scenario's currency (``platform.currency``).
 """
 
 from dataclasses import dataclass
 
 import pandas as pd
 
-from sim.core.formatting import format_cents
+from sim.analysis.verdict import DEFAULT_CURRENCY, money_text
 
 FEATURE_KEYWORDS = (
     ("Entry fee through gift packages", ("gift",)),
@@ -46,27 +47,32 @@ def money_named(daily: pd.DataFrame, ledger: pd.DataFrame, keywords: tuple[str, 
     return found
 
 
-def feature_item(feature: str, keywords: tuple[str, ...], daily: pd.DataFrame, ledger: pd.DataFrame) -> ChecklistItem:
-    """A keyword-detected feature of the checklist."""
+def feature_item(feature: str, keywords: tuple[str, ...], daily: pd.DataFrame, ledger: pd.DataFrame,
+                 currency: str = DEFAULT_CURRENCY) -> ChecklistItem:
+    """A keyword-detected feature of the checklist; the money moved is in ``currency``."""
     found = money_named(daily, ledger, keywords)
     if found:
-        evidence = "; ".join(f"{name}: {format_cents(cents)}" for name, cents in found.items())
+        evidence = "; ".join(f"{name}: {money_text(cents, currency)}" for name, cents in found.items())
     else:
         evidence = f"no money moved under a name containing {' / '.join(keywords)} in this run"
     return ChecklistItem(feature, bool(found), evidence)
 
 
-def promise_item(metrics: dict) -> ChecklistItem:
+def promise_item(metrics: dict, currency: str = DEFAULT_CURRENCY) -> ChecklistItem:
     """Payouts promised above the platform's margin: the promises (energy granted) exceed
-    the platform's own means (capital + concession − costs + fees) at the end of the run."""
+    the platform's own means (capital + concession − costs + fees) at the end of the run;
+    the amounts are in ``currency``."""
     promised, own_means, sales = metrics["promised_cents"], metrics["own_means_cents"], metrics["sales_cents"]
-    evidence = f"promised {format_cents(promised)} against own means of {format_cents(own_means)}"
+    evidence = (f"promised {money_text(promised, currency)} against own means of "
+                f"{money_text(own_means, currency)}")
     if sales > 0:
         evidence += f" (per unit of sales: {promised / sales:.2f} promised, {own_means / sales:.3f} earned)"
     return ChecklistItem("Payouts promised above the platform's margin", promised > own_means, evidence)
 
 
-def checklist(daily: pd.DataFrame, ledger: pd.DataFrame, metrics: dict) -> list[ChecklistItem]:
-    """Every checklist item for one run (``metrics`` from ``sim.analysis.metrics.run_metrics``)."""
-    items = [feature_item(feature, keywords, daily, ledger) for feature, keywords in FEATURE_KEYWORDS]
-    return items + [promise_item(metrics)]
+def checklist(daily: pd.DataFrame, ledger: pd.DataFrame, metrics: dict,
+              currency: str = DEFAULT_CURRENCY) -> list[ChecklistItem]:
+    """Every checklist item for one run (``metrics`` from ``sim.analysis.metrics.run_metrics``),
+    money in ``currency`` (the scenario's ``platform.currency``)."""
+    items = [feature_item(feature, keywords, daily, ledger, currency) for feature, keywords in FEATURE_KEYWORDS]
+    return items + [promise_item(metrics, currency)]

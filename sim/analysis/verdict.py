@@ -10,6 +10,9 @@ thresholds, with the evidence that trips (or clears) each criterion.
    ``NEW_MONEY_DEPENDENCY_THRESHOLD`` of the payouts made so far are not covered by the
    platform's own means (capital + real margin), so they rest on new members' money;
 3. **sustainable within the horizon** – neither.
+
+Money in the evidence is exact (integer cents) and named in the scenario's currency
+(``platform.currency``), as in the rest of the report.
 """
 
 import math
@@ -18,6 +21,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from sim.core.formatting import format_cents
+from sim.scenario.params import PlatformParams
 
 UNSUSTAINABLE = "unsustainable"
 NEW_MONEY = "sustained only by new money"
@@ -29,6 +33,8 @@ PROMISE_COVERAGE_THRESHOLD = 0.5
 """Cash / (hard + contingent liabilities) at the end below which a scenario is unsustainable."""
 NEW_MONEY_DEPENDENCY_THRESHOLD = 0.05
 """Share of payouts funded by new money at or above which a solvent run is "sustained only by new money"."""
+DEFAULT_CURRENCY = PlatformParams().currency
+"""The currency a scenario's money is counted in when it names none (``platform.currency``)."""
 
 
 @dataclass(frozen=True)
@@ -57,6 +63,11 @@ class Verdict:
 def percent(share: float | None) -> str:
     """A share as a percentage with one decimal ("n/a" when there is none)."""
     return "n/a" if share is None or math.isnan(share) else f"{share:.1%}"
+
+
+def money_text(cents: int, currency: str) -> str:
+    """Exact money text in the scenario's currency: (123456789, "CNY") -> '1,234,567.89 CNY'."""
+    return f"{format_cents(cents)} {currency}"
 
 
 def coverage_text(ratio: float) -> str:
@@ -94,15 +105,16 @@ def ruin_criterion(ruin: pd.DataFrame, threshold: float) -> Criterion:
     )
 
 
-def promise_criterion(metrics: dict, threshold: float) -> Criterion:
-    """Does the cash at the end cover less than ``threshold`` of all it owes and promised?"""
+def promise_criterion(metrics: dict, threshold: float, currency: str = DEFAULT_CURRENCY) -> Criterion:
+    """Does the cash at the end cover less than ``threshold`` of all it owes and promised?
+    The amounts in the evidence are in ``currency``."""
     coverage = metrics["final_coverage_ratio_all"]
     return Criterion(
         name="Promise coverage at the end",
         threshold=f"cash below {percent(threshold)} of hard + contingent liabilities (owed + promised)",
-        value=(f"{coverage_text(coverage)} (cash {format_cents(metrics['final_cash_cents'])} "
-               f"against {format_cents(metrics['final_hard_liabilities_cents'])} owed and "
-               f"{format_cents(metrics['final_contingent_liabilities_cents'])} promised)"),
+        value=(f"{coverage_text(coverage)} (cash {money_text(metrics['final_cash_cents'], currency)} "
+               f"against {money_text(metrics['final_hard_liabilities_cents'], currency)} owed and "
+               f"{money_text(metrics['final_contingent_liabilities_cents'], currency)} promised)"),
         tripped=coverage < threshold,
         leads_to=UNSUSTAINABLE,
         finding=(f"At the end its cash covers only {coverage_text(coverage)} of what it owes and has promised "
@@ -142,13 +154,15 @@ def headline(label: str, metrics: dict, criteria: list[Criterion]) -> str:
 def assess(metrics: dict, ruin: pd.DataFrame | None = None,
            ruin_threshold: float = RUIN_PROBABILITY_THRESHOLD,
            promise_threshold: float = PROMISE_COVERAGE_THRESHOLD,
-           dependency_threshold: float = NEW_MONEY_DEPENDENCY_THRESHOLD) -> Verdict:
+           dependency_threshold: float = NEW_MONEY_DEPENDENCY_THRESHOLD,
+           currency: str = DEFAULT_CURRENCY) -> Verdict:
     """The verdict from a run's ``sim.analysis.metrics.run_metrics`` and, when the run has
-    replicates, their ``sim.analysis.metrics.ruin_probability`` table."""
+    replicates, their ``sim.analysis.metrics.ruin_probability`` table; money in the evidence
+    is in ``currency`` (the scenario's ``platform.currency``)."""
     criteria = [collapse_criterion(metrics)]
     if ruin is not None:
         criteria.append(ruin_criterion(ruin, ruin_threshold))
-    criteria.append(promise_criterion(metrics, promise_threshold))
+    criteria.append(promise_criterion(metrics, promise_threshold, currency))
     criteria.append(dependency_criterion(metrics, dependency_threshold))
     tripped = {c.leads_to for c in criteria if c.tripped}
     label = UNSUSTAINABLE if UNSUSTAINABLE in tripped else NEW_MONEY if NEW_MONEY in tripped else SUSTAINABLE

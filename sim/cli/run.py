@@ -3,6 +3,7 @@
 import sys
 from pathlib import Path
 
+from sim.analysis.verdict import money_text
 from sim.cli.common import (
     BASELINE_SCENARIO,
     check_out_dir,
@@ -28,7 +29,7 @@ def summary_lines(result, run_dir: Path | None) -> list[str]:
     currency = result.scenario.platform.currency
 
     def money(cents: int) -> str:
-        return f"{format_cents(cents)} {currency}"
+        return money_text(cents, currency)
 
     lines = [
         f"{result.scenario.name}: {summary['days']} days, seed {result.scenario.run.seed}, "

@@ -81,7 +81,8 @@ def morris_indices(problem: dict, inputs: np.ndarray, outputs: np.ndarray,
     spread (sigma), one row per parameter."""
     indices = morris_analysis.analyze(problem, inputs, outputs, num_levels=MORRIS_LEVELS,
                                       conf_level=CONFIDENCE_LEVEL, seed=_checked(seed))
-    return pd.DataFrame({key: np.asarray(indices[key], dtype=float) for key in ("mu_star", "mu_star_conf", "mu", "sigma")},
+    return pd.DataFrame({key: np.asarray(indices[key], dtype=float)
+                         for key in ("mu_star", "mu_star_conf", "mu", "sigma")},
                         index=pd.Index(problem["names"], name="parameter"))
 
 
@@ -115,7 +116,7 @@ def analyze_sweep(folder: str | Path, metric: str = "collapse_day") -> pd.DataFr
 
 def plot_indices(table: pd.DataFrame, title: str = "") -> Figure:
     """A bar chart of a ``sobol_indices`` or ``morris_indices`` table, with the
-    confidence half-widths as error bars."""
+    confidence half-widths as error bars; the legend stands below the axes, outside the data."""
     bars = [("S1", "first order"), ("ST", "total order")] if "S1" in table else [("mu_star", "mu*")]
     figure = Figure(figsize=(6.4, 0.6 + 0.5 * len(table) * len(bars)), layout="constrained")
     axes = figure.subplots()
@@ -128,6 +129,7 @@ def plot_indices(table: pd.DataFrame, title: str = "") -> Figure:
     axes.invert_yaxis()
     axes.set_xlabel("Sobol index (share of variance)" if "S1" in table else "mean |elementary effect|")
     axes.axvline(0, color="black", linewidth=0.8)
-    axes.legend(loc="lower right")
+    # below the axes: inside them, any corner can hide a bar or an error bar
+    figure.legend(loc="outside lower center", ncols=len(bars))
     axes.set_title(title)
     return figure

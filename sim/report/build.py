@@ -34,6 +34,7 @@ from sim.analysis.verdict import (
     RUIN_PROBABILITY_THRESHOLD,
     Verdict,
     assess,
+    money_text,
     percent,
 )
 from sim.core.formatting import format_cents
@@ -110,11 +111,6 @@ def ratio_text(value: float, digits: int = 3) -> str:
 def gini_text(value: float) -> str:
     """A Gini coefficient, "–" when undefined (nobody received anything)."""
     return "–" if math.isnan(value) else f"{value:.3f}"
-
-
-def money_text(cents: int, currency: str) -> str:
-    """Exact money text in the scenario's currency: (123456789, "CNY") -> '1,234,567.89 CNY'."""
-    return f"{format_cents(cents)} {currency}"
 
 
 def key_figures(result: RunResult, metrics: dict) -> list[tuple[str, str]]:
@@ -244,9 +240,9 @@ def report_content(result: RunResult, replicates: pd.DataFrame | None, run_dir: 
                   f"at the start, {metrics['days']} days, seed {result.scenario.run.seed}; money in "
                   f"{result.scenario.platform.currency}"),
         description=result.scenario.description,
-        verdict=assess(metrics, ruin),
+        verdict=assess(metrics, ruin, currency=result.scenario.platform.currency),
         key_figures=key_figures(result, metrics),
-        checklist=checklist(result.daily, result.ledger, metrics),
+        checklist=checklist(result.daily, result.ledger, metrics, result.scenario.platform.currency),
         cohort_header=header,
         cohort_rows=rows,
         replicate_figures=replicate_figures(replicates, horizon) if replicates is not None else [],

@@ -21,7 +21,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from scipy.optimize import brentq
 
-from sim.core.units import PPM, share_to_ppm
+from sim.core.units import PPB, PPM, rate_to_ppb, share_to_ppm
 from sim.engine.simulation import run
 from sim.report.charts import largest_magnitude, money_scale
 from sim.results.files import write_atomic
@@ -31,7 +31,9 @@ from sim.scenario.scaling import resolve
 from sim.science import artzrouni, meanfield
 from sim.science.artzrouni import PonziModel
 
-SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
+SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
+"""The scenario library shipped inside the package (``sim/scenarios``, package data; in a
+checkout a link to ``scenarios/``), so the page is made the same from any folder."""
 VALIDATION_SCENARIOS = SCENARIOS / "validation"
 TWIN_MEMBERS = 1_000_000
 """Initial members of the baseline the twin is checked on for the page (a market of 10 000 000)."""
@@ -65,6 +67,13 @@ FAILURE_DAY_TOLERANCE = 10
 its withdrawals come from the balance closure, which moves the day by a few days."""
 STRICT_YEARS = 0.005
 """Artzrouni's published figures are rounded to two decimals."""
+FUND_GAP_TOLERANCE = 1e-3
+"""Largest gap (× K) between the engine's cash and the ODE's fund before the engine's first
+unpaid withdrawal: the engine's daily steps and cent floors against a continuous fund."""
+NATIVE_DAY_TOLERANCE = 2
+"""Days between 365·t* (continuous time) and the engine's first unpaid withdrawal when it
+plays Artzrouni's model natively: the day's release, interest and withdrawal are one step
+each, and the cents are floored."""
 QUEUE_SHARE_TOLERANCE = 0.05
 """Relative tolerance on the share of queue entrants paid in full: members who buy again
 while they wait make some entries larger than one price (a tenth of entrants here)."""
@@ -180,7 +189,7 @@ def twin_section(path: Path = SCENARIOS / "baseline.toml", members: int = TWIN_M
     plain = meanfield.solve(scenario, day_step_correction=False)
     noise = meanfield.relative_sampling_noise(twin, scenario)
     tolerances = twin_tolerances(noise, members)
-    source = "mean-field twin, sim/meanfield.py"
+    source = "mean-field twin, sim/science/meanfield.py"
     checks = []
     for name, cumulative in meanfield.compared_aggregates():
         gap = np.abs(meanfield.relative_gap(engine, twin, name, cumulative))
@@ -200,7 +209,7 @@ def twin_section(path: Path = SCENARIOS / "baseline.toml", members: int = TWIN_M
             f"of the engine's cumulative sales (one standard deviation) is {noise[0]:.2%} on day 0 and "
             f"{noise[min(BALANCES_COMPARED_FROM_DAY, len(noise) - 1)]:.2%} on day {BALANCES_COMPARED_FROM_DAY}. The "
             "twin's equations, its balance closure and where it stops applying are in the docstring of "
-            "`sim/meanfield.py`.")
+            "`sim/science/meanfield.py`.")
     if members < TWIN_MEMBERS:
         text += (f" The tolerances, set at {TWIN_MEMBERS:,} members, are widened by {NOISE_SIGMAS:g} times the "
                  f"sampling noise that {members:,} members add (`sampling_tolerance` in "
@@ -229,7 +238,7 @@ def parting_section(path: Path = VALIDATION_SCENARIOS / "fixed_rate_contagion.to
     members_gap = np.abs(meanfield.relative_gap(engine, twin, "members_active", False))
     calm_gap = np.abs(meanfield.relative_gap(engine_calm, twin_calm, "members_active", False))
     after = failure + PARTING_DAYS_AFTER
-    source = "sim/meanfield.py: the twin pays every withdrawal"
+    source = "sim/science/meanfield.py: the twin pays every withdrawal"
     checks = [
         Check("day the twin's cash runs out vs the engine's first unpaid withdrawal", source,
               f"engine day {failure}", failure, twin_broke, failure - FAILURE_DAY_TOLERANCE,
@@ -271,7 +280,7 @@ def _deposits(s0: float, ri: float) -> PonziModel:
 
 
 def artzrouni_ode_checks() -> list[Check]:
-    """Artzrouni's results on his ODE (sim/artzrouni.py)."""
+    """Artzrouni's results on his ODE (sim/science/artzrouni.py)."""
     source = "Artzrouni (2009); docs/MODEL.md §22.5"
     rp, rw, rn = ARTZROUNI.promised_rate, ARTZROUNI.withdrawal_rate, ARTZROUNI.nominal_rate
     no_deposits = artzrouni.solve(ARTZROUNI, 40.0)
@@ -325,23 +334,83 @@ def artzrouni_section(path: Path = VALIDATION_SCENARIOS / "artzrouni_no_deposits
     fund_ode = np.interp(years, ode.years, ode.fund) / model.initial_deposit
     fund_engine = engine["platform_cash_cents"].to_numpy() / model.initial_deposit
     before = int(min(shortfall, len(years)))
-    source = "Artzrouni (2009) discounted at rn; sim/artzrouni.py"
+    source = "Artzrouni (2009) discounted at rn; sim/science/artzrouni.py"
     checks = artzrouni_ode_checks() + [
         Check("engine, no deposits: first day with an unpaid withdrawal", source,
               f"day ⌊365·t*⌋ = {predicted} (t* = {artzrouni.collapse_years_without_deposits(model):.2f} years at "
               f"the rates the engine holds, {artzrouni.collapse_years_without_deposits(nominal):.2f} at the nominal)",
               predicted, shortfall, predicted - 1, predicted + 1, "day"),
         Check("engine cash vs the ODE's fund before that day: largest gap (× K)", source, "0", 0.0,
-              float(np.abs(fund_engine[:before] - fund_ode[:before]).max()), 0.0, 1e-3),
+              float(np.abs(fund_engine[:before] - fund_ode[:before]).max()), 0.0, FUND_GAP_TOLERANCE),
     ]
-    text = (f"His ODE (`sim/artzrouni.py`, solve_ivp) for his figures, and `{path.name}`: rp = 0.10, rn = 0.03, "
-            "rw = 0.10 per year, deposits on day 0 only. The engine has no interest and no growing promise, so it "
-            "plays the model discounted at rn: fixed rate ρ = rw − (rp − rn), promise m = rw/ρ; his headline "
-            "case (rw = 0.05 < rp − rn) has a growing promised account that no engine rule expresses.")
+    text = (f"His ODE (`sim/science/artzrouni.py`, solve_ivp) for his figures, and `{path.name}`: rp = 0.10, "
+            "rn = 0.03, rw = 0.10 per year, deposits on day 0 only, played without interest or a growing promise, i.e. "
+            "the model discounted at rn: fixed rate ρ = rw − (rp − rn), promise m = rw/ρ. His headline case "
+            "(rw = 0.05 < rp − rn, a growing promised account) is played natively in the next section.")
     return Section("Artzrouni's Ponzi model", text, checks,
                    {"years": years, "fund_engine": fund_engine, "fund_ode": fund_ode,
                     "paths": {"no deposits": artzrouni.solve(ARTZROUNI, 60.0),
                               "deposits 0.001·e^(0.15t)": artzrouni.solve(_deposits(0.001, 0.15), 60.0)}})
+
+
+def native_model(scenario: Scenario) -> PonziModel:
+    """Artzrouni's model that a scenario built like ``artzrouni.toml`` plays natively, from
+    the daily rates the engine holds (parts per billion) turned into continuous yearly ones:
+    rp = 365·ln(1 + g) (``rewards.promise_growth_rate_per_day``), rn = 365·ln(1 + i)
+    (``platform.interest_rate_per_day``), rw = −365·ln(1 − ρ) (``release.fixed_rate_per_day``);
+    the deposit K (cents) is every initial member's one basket, all kept by the platform."""
+
+    def yearly(rate_per_day: float) -> float:
+        return math.log1p(rate_to_ppb(rate_per_day) / PPB) * artzrouni.DAYS_PER_YEAR
+
+    return PonziModel(
+        initial_deposit=scenario.population.initial_members * scenario.purchases.basket_median_cents,
+        promised_rate=yearly(scenario.rewards.promise_growth_rate_per_day),
+        nominal_rate=yearly(scenario.platform.interest_rate_per_day),
+        withdrawal_rate=artzrouni.yearly_rate(rate_to_ppb(scenario.release.fixed_rate_per_day) / PPB))
+
+
+def artzrouni_native_section(path: Path = VALIDATION_SCENARIOS / "artzrouni.toml", days: int | None = None,
+                             settings: dict | None = None) -> Section:
+    """Artzrouni's headline case without deposits played natively by the engine (a promise
+    that grows, interest on the cash, ``path`` with optional ``days`` and dotted ``settings``):
+    its first unpaid withdrawal within ``NATIVE_DAY_TOLERANCE`` days of 365·t*, t* =
+    ln[(rp − rn)/rw] / (rp − rn − rw) (Artzrouni 2009; docs/MODEL.md §22.5) at the rates the
+    engine holds, and until then its cash (× K) within one day's largest move of the ODE's
+    fund S(t): the engine steps a whole day at a time (the day's release, interest and
+    withdrawals at once), so it may run up to a day ahead of or behind the continuous fund.
+    Raises ``ValueError`` when the model never runs dry (rn ≥ rp)."""
+    scenario = resolve(path, days=days, settings=settings)
+    model = native_model(scenario)
+    collapse_years = artzrouni.collapse_years_without_deposits(model)
+    if collapse_years is None:
+        raise ValueError(f"{path.name}: rn ≥ rp, the fund never runs dry")
+    expected_day = artzrouni.DAYS_PER_YEAR * collapse_years
+    engine = run(scenario, threads=ONE_THREAD).daily
+    shortfall = first_day(engine["withdrawals_unpaid_cents"].to_numpy() > 0)
+    years = (engine["day"].to_numpy() + 1) / artzrouni.DAYS_PER_YEAR
+    ode = artzrouni.solve(model, float(years[-1]), points=len(years) + 1)
+    fund_ode = np.interp(years, ode.years, ode.fund) / model.initial_deposit
+    fund_engine = engine["platform_cash_cents"].to_numpy() / model.initial_deposit
+    before = int(min(shortfall, len(years)))
+    one_day_move = float(np.abs(np.diff(fund_ode[:before + 1])).max())
+    source = "Artzrouni (2009); docs/MODEL.md §22.5"
+    checks = [
+        Check("engine, natively, no deposits: first day with an unpaid withdrawal", source,
+              f"365·t* = {expected_day:.1f} (t* = {collapse_years:.2f} years)", expected_day, shortfall,
+              expected_day - NATIVE_DAY_TOLERANCE, expected_day + NATIVE_DAY_TOLERANCE, "day"),
+        Check("engine cash vs the ODE's fund S(t) before that day: largest gap (× K)", source,
+              f"0 (within the fund's largest move in one day, {one_day_move:.2g})", 0.0,
+              float(np.abs(fund_engine[:before] - fund_ode[:before]).max()), 0.0, one_day_move),
+    ]
+    text = (f"`{path.name}`: rp = {model.promised_rate:.2f}, rn = {model.nominal_rate:.2f}, "
+            f"rw = {model.withdrawal_rate:.2f} per year (held as daily rates in parts per billion), "
+            f"K = {scenario.population.initial_members:,} members × one basket paid in on day 0 and nothing after. "
+            "The promise grows at rp, the cash earns rn and members withdraw rw of their promised account; the "
+            "fund is empty at t* = ln[(rp − rn)/rw] / (rp − rn − rw).")
+    return Section("Artzrouni's Ponzi model, played natively", text, checks,
+                   {"years": years, "fund_engine": fund_engine, "fund_ode": fund_ode,
+                    "collapse_years": collapse_years, "model": model})
 
 
 # --- 3. closed forms of docs/MODEL.md §22 ----------------------------------------------------
@@ -412,7 +481,8 @@ def queue_checks(cases=((1.0, 2.0), (0.5, 2.0), (1.0, 3.0))) -> list[Check]:
         checks += [
             Check(f"{label}: share of promises paid", "docs/MODEL.md §22.2 (p/N)", f"p/N = {share:.3%}", share,
                   result.summary["promises_honoured_share"], share - 1e-6, share, "%"),
-            Check(f"{label}: share of entrants paid in full", "docs/MODEL.md §22.2 (about p/N)", f"about {share:.3%}", share,
+            Check(f"{label}: share of entrants paid in full", "docs/MODEL.md §22.2 (about p/N)", f"about {share:.3%}",
+                  share,
                   exits / entrants, share * (1 - QUEUE_SHARE_TOLERANCE), share * (1 + QUEUE_SHARE_TOLERANCE), "%"),
         ]
     return checks
@@ -490,6 +560,17 @@ def _plot(ax, x, series: dict, title: str, ylabel: str) -> None:
     ax.legend(fontsize=7)
 
 
+def _legend_below(figure: Figure, columns: int) -> None:
+    """One legend for the whole figure, below its panels and outside the data, in place of
+    the panels' own: each label once (a quantity keeps one style in every panel)."""
+    handles = {}
+    for ax in figure.axes:
+        for handle, label in zip(*ax.get_legend_handles_labels()):
+            handles.setdefault(label, handle)
+        ax.get_legend().remove()
+    figure.legend(handles.values(), handles.keys(), loc="outside lower center", ncols=columns, fontsize=8)
+
+
 def _plot_money(ax, x, series_cents: dict, title: str, currency: str) -> None:
     """``_plot`` of money series given in cents, in the unit of ``currency`` their size needs
     (``sim.report.charts.money_scale``: thousands, millions ... of the scenario's currency)."""
@@ -563,6 +644,24 @@ def artzrouni_figure(data: dict) -> Figure:
     return figure
 
 
+def artzrouni_native_figure(data: dict) -> Figure:
+    """The engine's cash playing Artzrouni's model natively against the ODE's fund S(t),
+    with t* marked."""
+    figure = Figure(figsize=(9, 3.4), layout="constrained")
+    ax = figure.subplots()
+    model = data["model"]
+    _plot(ax, data["years"], {"engine cash": (data["fund_engine"], "C0-"),
+                              "ODE: fund S(t)": (data["fund_ode"], "C1--")},
+          f"engine vs ODE: rp = {model.promised_rate:.2f}, rn = {model.nominal_rate:.2f}, "
+          f"rw = {model.withdrawal_rate:.2f}", "× K")
+    ax.axhline(0.0, color="black", linewidth=0.8)
+    ax.axvline(data["collapse_years"], color="#c0392b", linestyle=":", linewidth=1,
+               label=f"t* = {data['collapse_years']:.2f} years")
+    ax.set_xlabel("years")
+    _legend_below(figure, columns=3)
+    return figure
+
+
 def payouts_figure(fixed: dict, linear: dict) -> Figure:
     """Cumulative payout and income of rules C and D with flat sales, and rule C's daily
     payout / income ratio under growth."""
@@ -575,14 +674,15 @@ def payouts_figure(fixed: dict, linear: dict) -> Figure:
                     data["currency"])
         ax.set_xlabel("day")
     axes[0].axvline(fixed["continuous"], color="#c0392b", linestyle=":", linewidth=1,
-                    label=f"crossing in continuous time (day {fixed['continuous']:.1f})")
-    axes[0].legend(fontsize=7)  # again, with the line just drawn
+                    label=f"rule C's crossing in continuous time (day {fixed['continuous']:.1f})")
+    # colours of their own: blue and orange mean payout and income in the other panels
     _plot(axes[2], np.arange(1, len(fixed["ratios"][0.9]) + 1),
-          {f"{factor:g} × threshold": (ratio, style) for (factor, ratio), style in zip(fixed["ratios"].items(),
-                                                                                      ("-", "--"))},
+          {f"growth {factor:g} × threshold": (ratio, style)
+           for (factor, ratio), style in zip(fixed["ratios"].items(), ("C2-", "C3--"))},
           "rule C, growing sales", "daily payout / income")
     axes[2].axhline(1.0, color="black", linewidth=0.8)
     axes[2].set_xlabel("day")
+    _legend_below(figure, columns=3)
     return figure
 
 
@@ -605,12 +705,14 @@ def write_page(out: Path = Path("docs"), twin_members: int = TWIN_MEMBERS) -> tu
     twin = twin_section(members=twin_members)
     parting = parting_section(members=min(PARTING_MEMBERS, twin_members))
     ponzi = artzrouni_section()
+    native = artzrouni_native_section()
     fixed = fixed_rate_section()
     linear = linear_section()
     bounds = closed_forms_section()
-    sections = [twin, parting, ponzi, fixed, linear, bounds]
+    sections = [twin, parting, ponzi, native, fixed, linear, bounds]
     figures = {"twin": (twin, twin_figure(twin.data)), "parting": (parting, parting_figure(parting.data)),
                "artzrouni": (ponzi, artzrouni_figure(ponzi.data)),
+               "artzrouni-native": (native, artzrouni_native_figure(native.data)),
                "payouts": (fixed, payouts_figure(fixed.data, linear.data))}
     (out / "figures").mkdir(parents=True, exist_ok=True)
     embedded = {}
@@ -627,7 +729,8 @@ def write_page(out: Path = Path("docs"), twin_members: int = TWIN_MEMBERS) -> tu
         f"{git_commit() or 'unknown'}); do not edit by hand. {len(checks)} checks, {failed} failed.",
         "",
         "Each check states its source, what the source says, what the engine (or an ODE) gave, the error "
-        "(obtained − expected) and the accepted range, with the reason for the range in `sim/validation.py`. "
+        "(obtained − expected) and the accepted range, with the reason for the range in "
+        "`sim/science/validation_page.py`. "
         "Days in closed forms are counted from 1 (engine day d is day d + 1).",
         "",
     ]

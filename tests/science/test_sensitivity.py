@@ -78,7 +78,21 @@ def test_sobol_indices_of_ishigami_through_a_sweep_dataset(tmp_path):
     np.testing.assert_allclose(table["S1"], first, atol=0.05)
     np.testing.assert_allclose(table["ST"], total, atol=0.05)
     assert (table["S1_conf"] > 0).all() and (table["ST_conf"] < 0.1).all()
-    assert plot_indices(table, "Ishigami").axes[0].get_title() == "Ishigami"
+    figure = plot_indices(table, "Ishigami")
+    axes = figure.axes[0]
+    assert axes.get_title() == "Ishigami"
+    assert_legend_outside_the_data(figure)
+
+
+def assert_legend_outside_the_data(figure):
+    """The legend (first and total order) is drawn outside the axes, where it cannot hide
+    a bar or an error bar (issue 19)."""
+    figure.draw_without_rendering()  # lays the figure out, legend included
+    axes = figure.axes[0]
+    assert axes.get_legend() is None
+    (legend,) = figure.legends
+    assert [text.get_text() for text in legend.get_texts()] == ["first order", "total order"]
+    assert not legend.get_window_extent().overlaps(axes.get_window_extent())
 
 
 def test_morris_effects_of_a_linear_function_are_exact(tmp_path):

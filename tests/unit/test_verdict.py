@@ -60,6 +60,15 @@ def test_promises_the_cash_cannot_cover_make_it_unsustainable():
     assert "40.0%" in verdict.headline
 
 
+def test_evidence_amounts_are_in_the_scenarios_currency():
+    """The coverage criterion's evidence names the amounts in ``platform.currency``
+    (cents / 100): cash 1000 cents = 10.00 USD against 5.00 owed and 20.00 promised."""
+    stocks = dict(cash=[3000, 2000, 1000], hard=[500] * 3, contingent=[1000, 1500, 2000])
+    (coverage,) = [c for c in assess(synthetic_metrics(**stocks), currency="USD").criteria
+                   if c.name == "Promise coverage at the end"]
+    assert coverage.value == "40.0% (cash 10.00 USD against 5.00 USD owed and 20.00 USD promised)"
+
+
 def test_promise_coverage_exactly_at_the_threshold_passes():
     """1250 / (500 + 2000) = 50 %: not below the threshold."""
     assert PROMISE_COVERAGE_THRESHOLD == 0.5
