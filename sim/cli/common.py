@@ -14,11 +14,6 @@ from sim.scenario.scaling import resolve
 
 EXIT_BAD_INPUT = 2
 EXIT_INVARIANT = 1
-SHIPPED_SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
-"""The scenario library shipped inside the package (``sim/scenarios``, package data; in a
-checkout a link to ``scenarios/``): default scenario paths resolve here, not against the
-current folder, so commands work from any folder."""
-BASELINE_SCENARIO = SHIPPED_SCENARIOS / "baseline.toml"
 
 
 class UserError(InputError):

@@ -9,7 +9,7 @@ import os
 import sys
 from pathlib import Path
 
-from sim.cli.common import BASELINE_SCENARIO, UserError, check_out_dir, positive_int
+from sim.cli.common import UserError, check_out_dir, positive_int
 from sim.dashboard.settings import (
     DEFAULT_MEMBERS,
     DEFAULT_OUT,
@@ -18,6 +18,7 @@ from sim.dashboard.settings import (
     SCENARIO_VARIABLE,
     STUDIES_VARIABLE,
 )
+from sim.scenario.library import BASELINE_SCENARIO
 from sim.scenario.loading import load_scenario
 
 DEFAULT_PORT = 8765

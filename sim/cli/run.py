@@ -5,7 +5,6 @@ from pathlib import Path
 
 from sim.analysis.verdict import money_text
 from sim.cli.common import (
-    BASELINE_SCENARIO,
     check_out_dir,
     check_threads,
     load,
@@ -15,6 +14,7 @@ from sim.cli.common import (
     settings,
 )
 from sim.core.formatting import format_cents
+from sim.scenario.library import BASELINE_SCENARIO
 from sim.scenario.loading import load_scenario, scenario_hash
 
 

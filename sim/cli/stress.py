@@ -88,7 +88,8 @@ def run_battery(args, scenario, battery, source: str, parent: Path) -> int:
           f"= {len(result.runs):,} runs in {result.wall_seconds:.1f} s ({result.runs_per_second:.2f} runs/s), "
           f"shocks on day {result.shock_day} of {scenario.run.days}")
     print("\n".join("  " + line for line in battery_findings(result.cells, scenario.run.days,
-                                                             BREAKING_RUIN_PROBABILITY, CONFIDENCE)))
+                                                             BREAKING_RUIN_PROBABILITY, CONFIDENCE,
+                                                             scenario.platform.currency)))
     warnings = result.warnings
     # Youden's J (detection rate - false-alarm rate) ranks a warning by both of its errors
     youden = (warnings["detection_rate"] - warnings["false_alarm_rate"].fillna(0.0)).fillna(-1.0)

@@ -3,13 +3,14 @@
 Pages: **Scenario** (pick one from the library or upload a file; edit every field in forms
 grouped by section, each with its unit, bounds and documentation, problems shown beside the
 field), **Run** (run it with progress; the verdict with its evidence and the report's
-charts), **Replicates** (the ruin curve over N seeds), **Design study** (the Pareto front of a
+charts), **Replicates** (the ruin curve over N seeds), **Stress** (a battery of shocks, the
+standard one or an uploaded file, as `circsim stress` runs it), **Design study** (the Pareto front of a
 `circsim optimize` study; run any of its designs), **Downloads** (the run folder, the resolved
 scenario, the report) and **Mesa model** (``sim.dashboard.page``).
 
 This module only lays out and wires; what the pages do lives in plain functions:
-``sim.dashboard.forms`` (forms, edits), ``sim.dashboard.workbench`` (runs, studies, files) and
-``sim.dashboard.charts``. State is per browser session (Solara reactive variables and
+``sim.dashboard.forms`` (forms, edits), ``sim.dashboard.workbench`` (runs, studies, files),
+``sim.dashboard.stress_page`` (stress batteries) and ``sim.dashboard.charts``. State is per browser session (Solara reactive variables and
 tasks are scoped to the session's kernel).
 """
 
@@ -34,13 +35,12 @@ from sim.dashboard.forms import (
 from sim.dashboard.settings import (
     DEFAULT_MEMBERS,
     DEFAULT_OUT,
-    DEFAULT_SCENARIO,
     MEMBERS_VARIABLE,
     OUT_VARIABLE,
-    SCENARIO_LIBRARY,
     SCENARIO_VARIABLE,
     STUDIES_VARIABLE,
 )
+from sim.dashboard.stress_page import DEFAULT_STRESS_REPLICATES, load_uploaded_battery, run_stress
 from sim.dashboard.workbench import (
     design_settings,
     find_studies,
@@ -54,6 +54,9 @@ from sim.dashboard.workbench import (
     run_size,
     start_report,
 )
+from sim.experiments.stress_battery import STANDARD_BATTERY, read_battery
+from sim.scenario.library import BASELINE_SCENARIO as DEFAULT_SCENARIO
+from sim.scenario.library import SCENARIO_LIBRARY
 from sim.scenario.loading import load_scenario, to_toml
 
 OUT_DIR = Path(os.environ.get(OUT_VARIABLE, DEFAULT_OUT))
@@ -72,6 +75,13 @@ progress_text = solara.reactive("")
 study_folder = solara.reactive(STUDIES_DIR)
 chosen_study = solara.reactive("")
 selected_trial = solara.reactive(None)
+STANDARD_SOURCE = f"{STANDARD_BATTERY.name} (the standard battery)"
+
+battery = solara.reactive(read_battery(STANDARD_BATTERY))
+battery_source = solara.reactive(STANDARD_SOURCE)
+battery_problems = solara.reactive([])
+stress_replicates_text = solara.reactive(str(DEFAULT_STRESS_REPLICATES))
+stress_progress_text = solara.reactive("")
 
 
 def problem_lines(error: BaseException) -> list[str]:
@@ -100,6 +110,38 @@ def run_replicate_set(scenario, members, days, replicates):
     outcome = run_replicates_and_save(scenario, members, days, replicates, OUT_DIR)
     start_report(outcome.run_dir)
     return outcome
+
+
+def report_stress_progress(cells_done: int, cells_total: int) -> None:
+    """Progress of the running battery, for the progress bar and its text."""
+    run_stress_battery.progress = 100 * cells_done / cells_total
+    stress_progress_text.set(f"{cells_done} of {cells_total} cells done")
+
+
+@task(prefer_threaded=True)
+def run_stress_battery(scenario, chosen_battery, source, replicates, members, days):
+    """The battery on the scenario being edited (its runs in worker processes), saved as
+    `circsim stress` saves it."""
+    stress_progress_text.set("starting the worker processes")
+    return run_stress(scenario, chosen_battery, source, replicates, members, days, OUT_DIR,
+                      on_progress=report_stress_progress)
+
+
+def use_standard_battery() -> None:
+    """Use the standard battery shipped with circsim (the page's default)."""
+    battery.set(read_battery(STANDARD_BATTERY))
+    battery_source.set(STANDARD_SOURCE)
+    battery_problems.set([])
+
+
+def take_battery_upload(file) -> None:
+    """Use an uploaded battery file instead of the standard battery."""
+    try:
+        battery.set(load_uploaded_battery(file["name"], file["data"]))
+        battery_source.set(f"{file['name']} (uploaded)")
+        battery_problems.set([])
+    except InputError as err:
+        battery_problems.set(err.problems)
 
 
 def choose_library_file(relative: str) -> None:
@@ -311,6 +353,54 @@ def ReplicatesPage():
             Outcome(run_replicate_set.value)
 
 
+@solara.component
+def StressOutcomeView(outcome):
+    """A finished battery: its findings, heat map, collapse days and tables, where it is saved."""
+    solara.Preformatted("\n".join(outcome.findings))
+    for name, figure in outcome.charts.items():
+        solara.FigureMatplotlib(figure, format="png", dependencies=[outcome.folder, name])
+    for title, (header, rows) in outcome.tables.items():
+        Heading(title, level=3)
+        Table(header, rows)
+    Paragraph(f"Saved in {outcome.folder} with the stress report (stress.html, stress.pdf; see Downloads).")
+
+
+@solara.component
+def StressPage():
+    checked = use_checked()
+    with solara.Column():
+        Heading("Stress")
+        Paragraph("The scenario being edited under a battery of shocks (each family at each severity, the same "
+                  "seeds in every cell), as `circsim stress` runs it: the ruin probability by shock and severity, "
+                  "when the platform breaks, and which early warnings saw it coming.")
+        with solara.Row():
+            solara.Button("Use the standard battery", outlined=True, on_click=use_standard_battery)
+            solara.FileDrop(label="…or drop a battery TOML file here", on_file=take_battery_upload, lazy=False)
+        Problems(battery_problems.value)
+        cells = 1 + sum(len(family.severities) for family in battery.value.families)
+        Paragraph(f"Battery {battery.value.name} from {battery_source.value}: {len(battery.value.families)} shock "
+                  f"families, {cells} cells with the unshocked one. {battery.value.description}")
+        RunSize()
+        solara.InputText("replicates per cell", value=stress_replicates_text, continuous_update=True)
+        count = stress_replicates_text.value.strip()
+        valid = count.isdigit() and int(count) >= 1
+        if not valid:
+            solara.Error(f"replicates: expected a whole number of at least 1, got {count!r}", dense=True)
+        if checked.scenario is None:
+            solara.Warning("The scenario has problems: fix them on the Scenario page first.")
+        members, days, problems = run_size(members_text.value, days_text.value)
+        blocked = checked.scenario is None or not valid or bool(problems) or run_stress_battery.pending
+        solara.Button("Run the battery", color="primary", disabled=blocked, on_click=lambda: run_stress_battery(
+            checked.scenario, battery.value, battery_source.value, int(count), members, days))
+        if run_stress_battery.pending:
+            solara.ProgressLinear(run_stress_battery.progress or True)
+            solara.Text(f"Running: {stress_progress_text.value}")
+        elif run_stress_battery.error:
+            Problems(problem_lines(run_stress_battery.exception))
+        elif run_stress_battery.value is not None:
+            StressOutcomeView(run_stress_battery.value)
+
+
 def run_design(study, trial: int) -> None:
     """Make a Pareto design the scenario being edited (the study's base scenario with the
     design's parameters as changes) and run it."""
@@ -389,6 +479,21 @@ def Downloads(title: str, outcome):
 
 
 @solara.component
+def StressDownloads(outcome):
+    folder = outcome.folder
+    html, pdf = outcome.report_files
+    Heading("Last stress test", level=3)
+    Paragraph(str(folder))
+    with solara.Row():
+        solara.FileDownload(lambda: folder_zip(folder), filename=f"{folder.parent.name}-stress.zip",
+                            label="Stress folder (zip)", mime_type="application/zip")
+        solara.FileDownload(html.read_bytes, filename=html.name, label="Stress report (HTML)",
+                            mime_type="text/html")
+        solara.FileDownload(pdf.read_bytes, filename=pdf.name, label="Stress report (PDF)",
+                            mime_type="application/pdf")
+
+
+@solara.component
 def DownloadsPage():
     checked = use_checked()
     with solara.Column():
@@ -402,7 +507,9 @@ def DownloadsPage():
             Downloads("Last run", run_scenario.value)
         if run_replicate_set.value is not None:
             Downloads("Last replicates", run_replicate_set.value)
-        if run_scenario.value is None and run_replicate_set.value is None:
+        if run_stress_battery.value is not None:
+            StressDownloads(run_stress_battery.value)
+        if run_scenario.value is None and run_replicate_set.value is None and run_stress_battery.value is None:
             solara.Info("Nothing run yet: run a scenario on the Run page.")
 
 
@@ -415,6 +522,7 @@ routes = [
     solara.Route(path="/", component=ScenarioPage, label="Scenario"),
     solara.Route(path="run", component=RunPage, label="Run"),
     solara.Route(path="replicates", component=ReplicatesPage, label="Replicates"),
+    solara.Route(path="stress", component=StressPage, label="Stress"),
     solara.Route(path="study", component=StudyPage, label="Design study"),
     solara.Route(path="downloads", component=DownloadsPage, label="Downloads"),
     solara.Route(path="mesa", component=mesa_page.Page, label="Mesa model"),

@@ -28,11 +28,11 @@ import numpy as np
 import pandas as pd
 
 from sim.core.units import PPM
-from sim.dashboard.settings import DEFAULT_SCENARIO
 from sim.engine.simulation import Simulation, set_threads
 from sim.engine.state import MEMBER_FIELDS
 from sim.results.run_result import RunResult
 from sim.results.tables import DAILY_COLUMNS, daily_frame
+from sim.scenario.library import BASELINE_SCENARIO as DEFAULT_SCENARIO
 from sim.scenario.params import Scenario
 from sim.scenario.scaling import resolve
 

@@ -1,16 +1,6 @@
 """What `circsim dashboard` tells the page it starts, through the environment, and the
 defaults of both (this module imports nothing heavy, so `circsim` starts fast)."""
 
-from pathlib import Path
-
-SCENARIO_LIBRARY = Path(__file__).resolve().parents[1] / "scenarios"
-"""The scenario library shipped inside the package (``sim/scenarios``, package data; in a
-checkout a link to ``scenarios/``), as ``sim.cli.common.SHIPPED_SCENARIOS`` finds it (the
-dashboard is below the command line and cannot import it)."""
-
-DEFAULT_SCENARIO = SCENARIO_LIBRARY / "baseline.toml"
-"""The scenario the pages open when none is named: the library's baseline."""
-
 
 SCENARIO_VARIABLE = "CIRCSIM_DASHBOARD_SCENARIO"
 """Environment variable telling the page which scenario file to run (default: the baseline)."""

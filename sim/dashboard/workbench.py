@@ -100,7 +100,7 @@ def judge(result: RunResult, run_dir: Path, replicates: pd.DataFrame | None = No
     if replicates is not None:
         charts["ruin"] = ruin_chart(collapse_days(replicates), horizon, result.scenario.name)
         lines = tuple(replicate_lines(replicates, horizon))
-    return RunOutcome(result, run_dir, assess(metrics, ruin), key_figures(result, metrics), charts, lines)
+    return RunOutcome(result, run_dir, assess(metrics, ruin, currency=result.scenario.platform.currency), key_figures(result, metrics), charts, lines)
 
 
 def run_and_save(scenario: Scenario, members: int | None, days: int | None, out_dir: Path,

@@ -48,7 +48,8 @@ WARNING_PREFIX = "first_warning:"
 def stress_run(task: RunTask) -> dict:
     """One run of a battery (in a worker, on one numba thread): its cell, seed, collapse day,
     promises honoured, share of members losing, lowest coverage ratio (cash / hard
-    liabilities of any day) and the first day each early warning went off."""
+    liabilities of any day), what the operator took out (cents) and the first day each
+    early warning went off."""
     result = run(task.scenario, seed=task.seed, threads=1)
     warnings = first_warnings(indicator_series(result.daily, result.ledger))
     return {
@@ -57,6 +58,7 @@ def stress_run(task: RunTask) -> dict:
         "promises_honoured_share": result.summary["promises_honoured_share"],
         "share_members_losing": result.summary["share_members_losing"],
         "coverage_min": float(result.daily["coverage_ratio"].min()),
+        "extracted_cents": result.summary["total_extracted_cents"],
         **{WARNING_PREFIX + key: day for key, day in warnings.items()},
     }
 
@@ -88,8 +90,9 @@ def cell_table(runs: pd.DataFrame, confidence: float = CONFIDENCE) -> pd.DataFra
     ``ruin_probability`` with ``ruin_lower`` / ``ruin_upper`` (two-sided Clopper–Pearson
     at ``confidence``), ``collapse_day_median`` (over the replicates that collapsed, NaN if
     none did), the means over replicates of ``promises_honoured_share`` and
-    ``share_members_losing``, and ``coverage_min``, the lowest coverage ratio of any day of
-    any replicate."""
+    ``share_members_losing``, ``coverage_min``, the lowest coverage ratio of any day of
+    any replicate, and ``operator_extracted_median_cents``, the median over replicates of
+    what the operator took out (skimming and absconding, docs/MODEL.md §14)."""
     one_sided = (1 + confidence) / 2
     rows = []
     for _, group in runs.groupby("cell", sort=True):
@@ -104,6 +107,7 @@ def cell_table(runs: pd.DataFrame, confidence: float = CONFIDENCE) -> pd.DataFra
             "promises_honoured_share": float(group["promises_honoured_share"].astype(float).mean()),
             "share_members_losing": float(group["share_members_losing"].astype(float).mean()),
             "coverage_min": float(group["coverage_min"].min()),
+            "operator_extracted_median_cents": int(np.median(group["extracted_cents"].to_numpy(dtype=np.int64))),
         })
     return pd.DataFrame(rows)
 
@@ -150,6 +154,7 @@ class BatteryResult:
             "battery.json": json.dumps(self.battery.model_dump(mode="json"), indent=2) + "\n",
             MANIFEST_FILE: json.dumps({
                 "scenario": self.scenario.name, "scenario_hash": scenario_hash(self.scenario),
+                "currency": self.scenario.platform.currency,
                 "battery": self.battery.name, "seed": self.seed, "replicates": int(self.cells["replicates"].iloc[0]),
                 "shock_day": self.shock_day, "horizon_days": self.scenario.run.days, "runs": len(self.runs),
                 "wall_seconds": round(self.wall_seconds, 3), "runs_per_second": round(self.runs_per_second, 3),

@@ -19,6 +19,7 @@ from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
 from sim.analysis.indicator_packs import NOT_A_LEGAL_CONCLUSION
+from sim.analysis.verdict import money_text
 from sim.report.charts import save_chart
 from sim.report.html import cells, chart_figures
 from sim.report.pdf import BODY_PT, TITLE_PT, PageWriter
@@ -86,10 +87,13 @@ def number(value, digits: int = 3) -> str:
     return "-" if value is None or pd.isna(value) else f"{value:.{digits}g}"
 
 
-def battery_findings(cells_table: pd.DataFrame, horizon_days: int, breaking: float, confidence: float) -> list[str]:
-    """The battery's answer in words: ruin without a shock, and per shock the least
-    severity tried at which ruin is above ``breaking`` (more likely than not), each with
-    its Clopper–Pearson interval at ``confidence``."""
+def battery_findings(cells_table: pd.DataFrame, horizon_days: int, breaking: float, confidence: float,
+                     currency: str) -> list[str]:
+    """The battery's answer in words: ruin without a shock, per shock the least severity
+    tried at which ruin is above ``breaking`` (more likely than not), each with its
+    Clopper–Pearson interval at ``confidence``, and, when the operator took money out, the
+    most it took (median over replicates) in a cell where ruin stayed no more likely than
+    not: how much it can take before members are left unpaid."""
     unshocked = cells_table.iloc[0]
     lines = [(f"without a shock: ruin within {horizon_days} days in {int(unshocked['ruined'])} of "
              f"{int(unshocked['replicates'])} replicates ({percent(unshocked['ruin_probability'])}, "
@@ -102,6 +106,12 @@ def battery_findings(cells_table: pd.DataFrame, horizon_days: int, breaking: flo
             lines.append(f"{shock}: ruin more likely than not from severity {shown['severity']:g} ({interval})")
         else:
             lines.append(f"{shock}: ruin more likely than not at no severity tried; at {shown['severity']:g}: {interval}")
+    safe = cells_table[cells_table["ruin_probability"] <= breaking]
+    if cells_table["operator_extracted_median_cents"].max() > 0 and len(safe):
+        most = safe.loc[safe["operator_extracted_median_cents"].idxmax()]
+        lines.append(f"the operator took out at most {money_text(int(most['operator_extracted_median_cents']), currency)} "
+                     f"(median over replicates) while ruin stayed no more likely than not ({most['shock']}, "
+                     f"severity {most['severity']:g})")
     return lines
 
 
@@ -112,7 +122,8 @@ def battery_content(folder: Path) -> StressContent:
     warnings = pd.read_parquet(folder / "warnings.parquet")
     packs = pd.read_parquet(folder / "packs.parquet")
     horizon = manifest["horizon_days"]
-    findings = battery_findings(table, horizon, manifest["breaking_ruin_probability"], manifest["confidence"])
+    findings = battery_findings(table, horizon, manifest["breaking_ruin_probability"], manifest["confidence"],
+                                manifest["currency"])
     sections = [
         Section("What the battery shows", findings),
         Section("Ruin by shock and severity",
@@ -120,10 +131,12 @@ def battery_content(folder: Path) -> StressContent:
                  f"two-sided {manifest['confidence']:.0%} Clopper-Pearson. Every cell ran the same "
                  f"{manifest['replicates']} seeds (common random numbers).")],
                 ["shock", "severity", "ruined", "ruin probability", "interval", "median collapse day",
-                 "promises honoured", "members losing", "lowest coverage"],
+                 "promises honoured", "members losing", "lowest coverage",
+                 f"operator took (median, {manifest['currency']})"],
                 [[row.shock, f"{row.severity:g}", f"{row.ruined} of {row.replicates}", percent(row.ruin_probability),
                   f"{percent(row.ruin_lower)} - {percent(row.ruin_upper)}", number(row.collapse_day_median),
-                  percent(row.promises_honoured_share), percent(row.share_members_losing), number(row.coverage_min)]
+                  percent(row.promises_honoured_share), percent(row.share_members_losing), number(row.coverage_min),
+                  money_text(row.operator_extracted_median_cents, "").strip()]
                  for row in table.itertuples(index=False)]),
         Section("Early warnings",
                 [("Detection: collapses warned of on or before the collapse day. Lead time: collapse day minus the "

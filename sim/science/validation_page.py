@@ -26,14 +26,14 @@ from sim.engine.simulation import run
 from sim.report.charts import largest_magnitude, money_scale
 from sim.results.files import write_atomic
 from sim.results.provenance import git_commit, package_version
+from sim.scenario.library import SCENARIO_LIBRARY
 from sim.scenario.params import Scenario
 from sim.scenario.scaling import resolve
 from sim.science import artzrouni, meanfield
 from sim.science.artzrouni import PonziModel
 
-SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
-"""The scenario library shipped inside the package (``sim/scenarios``, package data; in a
-checkout a link to ``scenarios/``), so the page is made the same from any folder."""
+SCENARIOS = SCENARIO_LIBRARY
+"""The shipped scenario library, so the page is made the same from any folder."""
 VALIDATION_SCENARIOS = SCENARIOS / "validation"
 TWIN_MEMBERS = 1_000_000
 """Initial members of the baseline the twin is checked on for the page (a market of 10 000 000)."""

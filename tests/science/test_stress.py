@@ -110,3 +110,18 @@ def test_reverse_stress_finds_a_threshold_known_by_hand():
     # one-sided 95 % Clopper-Pearson bounds with 4 replicates: 1 - 0.05^(1/4) either way
     assert row["ruin_upper_at_surviving"] == pytest.approx(1 - 0.05 ** 0.25)
     assert row["ruin_lower_at_breaking"] == pytest.approx(0.05 ** 0.25)
+
+
+
+def test_the_skimming_family_takes_from_the_shock_day_on(cost_cells):
+    """The standard battery's `operator_skimming` at severity 1 turns on docs/MODEL.md §14's
+    skimming on the shock day: nothing is taken before it, half of each day's new money
+    (while the cash allows) and half of the surplus from it on; the cell table reports the
+    median taken."""
+    base = resolve(BASELINE, 40, 500, 5, None)
+    shocked = shocked_scenario(base, read_battery(STANDARD_BATTERY).family("operator_skimming"), 1.0, 13)
+    daily = sim.run(shocked).daily
+    assert (daily["extracted_cents"][:13] == 0).all()
+    after = daily[13:]
+    assert (after["extracted_cents"] >= after["new_money_cents"] // 2).all() and after["extracted_cents"].sum() > 0
+    assert "operator_extracted_median_cents" in cost_cells.columns
