@@ -14,7 +14,7 @@ Opening the folder again (resume) removes what an interruption left half-written
 """
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -111,7 +111,7 @@ def _manifest(plan: SweepPlan) -> dict:
         "sweep": plan.sweep.model_dump(mode="json"),
         "package_version": package_version(),
         "git_commit": git_commit(),
-        "created_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
     }
 
 

@@ -13,7 +13,7 @@ import math
 import os
 import shutil
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -223,7 +223,7 @@ def provenance(result: RunResult, run_dir: Path) -> list[tuple[str, str]]:
         ("circsim version / git commit", f"{manifest.get('package_version')} / {manifest.get('git_commit')}"),
         ("Scenario hash", str(manifest.get("scenario_hash"))),
         ("Seed", str(result.scenario.run.seed)),
-        ("Report created (UTC)", datetime.now(timezone.utc).isoformat(timespec="seconds")),
+        ("Report created (UTC)", datetime.now(UTC).isoformat(timespec="seconds")),
     ]
 
 

@@ -2,7 +2,7 @@
 
 import platform
 import subprocess
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
@@ -39,7 +39,7 @@ def build_manifest(scenario_digest: str, seed: int, threads: int, wall_seconds: 
         "seed": seed,
         "threads": threads,
         "validated": validated,
-        "created_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
         "wall_seconds": round(wall_seconds, 3),
         "member_days_per_second": round(member_days / wall_seconds) if wall_seconds > 0 else None,
     }

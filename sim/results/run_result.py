@@ -5,7 +5,7 @@ running anything."""
 import json
 import shutil
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -36,7 +36,7 @@ class RunResult:
         """Write ``out_dir/<scenario>/<run_id>/`` atomically (temporary name, then rename)."""
         parent = folder_inside(out_dir, self.scenario.name)
         parent.mkdir(parents=True, exist_ok=True)
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
         base_id = f"{stamp}-{self.manifest['scenario_hash'][:8]}-s{self.scenario.run.seed}"
         remove_abandoned_partials(parent)
         temporary = partial_folder(parent, base_id)

@@ -3,10 +3,10 @@ insolvency and collapse. See docs/MODEL.md §14."""
 
 from sim.core.accounts import Account
 from sim.core.units import NO_DAY, PPB, PPM
-from sim.results.tables import ratio
 from sim.engine.phases.common import chunk_totals
 from sim.kernels import withdrawals as withdrawal_columns
 from sim.kernels.withdrawals import pending_kernel
+from sim.results.tables import ratio
 
 WRITES = (
     "interest_cents", "operating_costs_cents", "failed_withdrawals", "insolvent",
