@@ -4,14 +4,14 @@ Pages: **Scenario** (pick one from the library or upload a file; edit every fiel
 grouped by section, each with its unit, bounds and documentation, problems shown beside the
 field), **Run** (run it with progress; the verdict with its evidence and the report's
 charts), **Replicates** (the ruin curve over N seeds), **Stress** (a battery of shocks, the
-standard one or an uploaded file, as `circsim stress` runs it), **Design study** (the Pareto front of a
-`circsim optimize` study; run any of its designs), **Downloads** (the run folder, the resolved
-scenario, the report) and **Mesa model** (``sim.dashboard.page``).
+standard one or an uploaded file, as `circsim stress` runs it), **Design study** (the Pareto
+front of a `circsim optimize` study; run any of its designs), **Downloads** (the run folder,
+the resolved scenario, the reports) and **Mesa model** (``sim.dashboard.page``).
 
 This module only lays out and wires; what the pages do lives in plain functions:
 ``sim.dashboard.forms`` (forms, edits), ``sim.dashboard.workbench`` (runs, studies, files),
-``sim.dashboard.stress_page`` (stress batteries) and ``sim.dashboard.charts``. State is per browser session (Solara reactive variables and
-tasks are scoped to the session's kernel).
+``sim.dashboard.stress_page`` (stress batteries) and ``sim.dashboard.charts``. State is per
+browser session (Solara reactive variables and tasks are scoped to the session's kernel).
 """
 
 import os

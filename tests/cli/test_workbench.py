@@ -2,7 +2,9 @@
 Chromium, as a user clicks it): a field edited to a bad value shows the CLI's error beside
 it, a small scenario runs and shows its verdict, the Mesa page steps, the report downloads;
 a design study's Pareto front is drawn and one of its designs runs with its parameters
-applied. Skipped where no browser is installed."""
+applied; the Stress page offers the standard battery and refuses a bad replicates count (the
+battery's run itself is tested without a browser, in tests/unit/test_workbench_stress.py:
+here it would add 20 s). Skipped where no browser is installed."""
 
 import time
 from types import SimpleNamespace
@@ -125,5 +127,12 @@ def test_a_session_edit_run_verdict_mesa_page_report_and_a_design_of_a_study(wor
         (design_dir,) = set(saved_runs(out)) - {run_dir}
         saved = load_scenario(design_dir / "scenario.toml")
         assert (saved.rewards.energy_multiple, saved.withdrawals.insolvency_grace_days) == (DESIGN_MULTIPLE, 14)
+
+        ui.tab("Stress")
+        ui.shows("Battery standard from standard.toml (the standard battery): ")
+        type_into(ui.field("replicates per cell"), "0")
+        ui.shows("replicates: expected a whole number of at least 1, got '0'")
+        run_battery = browser.find_element(By.XPATH, "//button[normalize-space()='Run the battery']")
+        assert not run_battery.is_enabled()
     finally:
         browser.quit()
