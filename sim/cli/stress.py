@@ -7,7 +7,6 @@ The results go to ``OUT/<scenario>/stress/`` (``reverse_stress/`` with ``--rever
 written in a partial folder renamed into place when complete, replacing an earlier one.
 """
 
-import shutil
 import sys
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import pandas as pd
 
 from sim.cli.common import UserError, check_out_dir, load, non_negative_int, positive_int, scenario_arguments
 from sim.cli.experiments import executor_arguments, positive_float
+from sim.results.files import write_folder
 
 BATTERY_FOLDER, REVERSE_FOLDER = "stress", "reverse_stress"
 
@@ -27,26 +27,6 @@ def pair_option(text: str) -> tuple[str, ...]:
 def severity_text(severity) -> str:
     """A severity found by a search, or "none up to 1" when none broke the platform."""
     return "none up to 1" if pd.isna(severity) else f"{severity:g}"
-
-
-def write_folder(parent: Path, name: str, write) -> Path:
-    """Call ``write(folder)`` on a partial folder in ``parent``, then rename it to
-    ``parent/name`` (replacing an older one); on any failure nothing is left behind."""
-    from sim.report.build import replace_folder
-    from sim.results.files import partial_folder, remove_abandoned_partials
-
-    parent.mkdir(parents=True, exist_ok=True)
-    remove_abandoned_partials(parent)
-    temporary = partial_folder(parent, name)
-    shutil.rmtree(temporary, ignore_errors=True)
-    temporary.mkdir()
-    try:
-        write(temporary)
-        replace_folder(temporary, parent / name)
-    except BaseException:
-        shutil.rmtree(temporary, ignore_errors=True)
-        raise
-    return parent / name
 
 
 def command_stress(args) -> int:

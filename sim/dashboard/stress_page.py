@@ -4,38 +4,23 @@ edited at the workbench's size with progress by cell, and save it as `circsim st
 saves it (``OUT/<scenario>/stress/``: the battery's tables, ``stress.html``, ``stress.pdf``
 and ``charts/``), then read back what the page shows from the saved folder.
 
-The battery's runs are those of ``sim.experiments.stress`` (``stress_run`` on the same
-executor, the same seeds, the same cell table, warnings and packs), so the page's numbers
-are the command's numbers for the same scenario, battery, size and replicates.
+The battery is run by ``sim.experiments.stress.run_battery`` and saved by
+``sim.results.files.write_folder``, as the command does, so the page's numbers are the
+command's numbers for the same scenario, battery, size and replicates.
 """
 
-import shutil
 import tempfile
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import pandas as pd
 from matplotlib.figure import Figure
 
-from sim.analysis.indicator_packs import RunTables, measure_packs
 from sim.dashboard.model import ENGINE_LOCK
-from sim.engine.simulation import run
-from sim.experiments.executors import map_ordered, open_executor
-from sim.experiments.stress import (
-    WARNING_PREFIX,
-    BatteryResult,
-    cell_table,
-    replicate_seeds,
-    stress_run,
-    warnings_from_runs,
-)
-from sim.experiments.stress_battery import Battery, BatteryError, battery_cells, read_battery, shock_day
-from sim.experiments.sweep_runner import RunTask
-from sim.report.build import replace_folder
+from sim.experiments.stress import BatteryResult, run_battery
+from sim.experiments.stress_battery import Battery, BatteryError, read_battery
 from sim.report.stress_report import HTML_FILE, PDF_FILE, battery_content, write_stress_report
-from sim.results.files import folder_inside, partial_folder, remove_abandoned_partials
+from sim.results.files import folder_inside, write_folder
 from sim.scenario.params import Scenario
 from sim.scenario.scaling import resolve
 
@@ -80,44 +65,6 @@ def load_uploaded_battery(name: str, content: bytes) -> Battery:
                                 for problem in err.problems]) from None
 
 
-def run_battery_cells(cells: list, seeds: list[int], on_progress: Callable[[int, int], None] | None = None,
-                      workers: int | None = None) -> pd.DataFrame:
-    """Every cell × seed (``stress_run``) on local worker processes, one row per run in cell
-    then replicate order, as ``sim.experiments.stress.run_cells`` returns them; in addition
-    ``on_progress(cells_done, cells_total)`` is called as each cell's last replicate comes
-    back (the results come back in order, so a cell is then complete)."""
-    tasks = (RunTask(index, k, seed, cell.scenario, {"shock": cell.shock, "severity": cell.severity})
-             for index, cell in enumerate(cells) for k, seed in enumerate(seeds))
-    rows = []
-    with open_executor("local", workers) as pool:
-        for row in map_ordered(pool, stress_run, tasks):
-            rows.append(row)
-            if on_progress and len(rows) % len(seeds) == 0:
-                on_progress(len(rows) // len(seeds), len(cells))
-    # the same column types as run_cells: a day or <NA> where there was no collapse or warning
-    day_columns = {column: "Int64" for column in rows[0] if column == "collapse_day" or column.startswith(WARNING_PREFIX)}
-    return pd.DataFrame(rows).astype(day_columns)
-
-
-def write_battery_folder(result: BatteryResult, parent: Path) -> Path:
-    """Write the battery's tables (``BatteryResult.write``) and its stress report
-    (``write_stress_report``) into a partial folder in ``parent``, then rename it to
-    ``parent/stress`` (replacing an earlier one); on any failure nothing is left behind."""
-    parent.mkdir(parents=True, exist_ok=True)
-    remove_abandoned_partials(parent)
-    temporary = partial_folder(parent, STRESS_FOLDER)
-    shutil.rmtree(temporary, ignore_errors=True)
-    temporary.mkdir()
-    try:
-        result.write(temporary)
-        write_stress_report(temporary)
-        replace_folder(temporary, parent / STRESS_FOLDER)
-    except BaseException:
-        shutil.rmtree(temporary, ignore_errors=True)
-        raise
-    return parent / STRESS_FOLDER
-
-
 def run_stress(scenario: Scenario, battery: Battery, source: str, replicates: int, members: int | None,
                days: int | None, out_dir: Path, on_progress: Callable[[int, int], None] | None = None,
                workers: int | None = None) -> StressOutcome:
@@ -130,18 +77,15 @@ def run_stress(scenario: Scenario, battery: Battery, source: str, replicates: in
     ruin probability, median collapse day). Raises ``ScenarioError`` for a size that makes
     the scenario invalid and ``BatteryError`` for a shock that does (before anything runs)."""
     resolved = resolve(scenario, days=days, members=members)
-    cells = battery_cells(resolved, battery, source)
     parent = folder_inside(out_dir, resolved.name)
-    seed = resolved.run.seed
-    started = time.perf_counter()
-    runs = run_battery_cells(cells, replicate_seeds(seed, replicates), on_progress, workers)
-    wall_seconds = time.perf_counter() - started
-    with ENGINE_LOCK:  # the indicator packs' run is in this process, beside the page's other runs
-        unshocked = run(resolved, seed=seed)
-    packs = measure_packs(RunTables(unshocked.daily, unshocked.ledger, unshocked.members))
-    result = BatteryResult(resolved, battery, seed, shock_day(battery, resolved.run.days), runs, cell_table(runs),
-                           warnings_from_runs(runs), packs, wall_seconds)
-    folder = write_battery_folder(result, parent)
+    result = run_battery(resolved, battery, source, replicates, workers=workers, on_cell_done=on_progress,
+                         engine_lock=ENGINE_LOCK)  # the packs' run is in this process, beside the page's runs
+
+    def write(folder: Path) -> None:
+        result.write(folder)
+        write_stress_report(folder)
+
+    folder = write_folder(parent, STRESS_FOLDER, write)
     content = battery_content(folder)
     tables = {section.title: (section.header, section.rows) for section in content.sections if section.header}
     findings = list(content.sections[0].paragraphs)

@@ -15,6 +15,8 @@ distributions, the one-sided bounds of ``sim.experiments.frontier`` at level
 
 import json
 import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,9 +71,11 @@ def replicate_seeds(seed: int, replicates: int) -> list[int]:
 
 
 def run_cells(cells: list[Cell], seeds: list[int], *, executor: str = "local", workers: int | None = None,
-              scheduler: str | None = None, progress: bool = False) -> pd.DataFrame:
+              scheduler: str | None = None, progress: bool = False,
+              on_cell_done: Callable[[int, int], None] | None = None) -> pd.DataFrame:
     """Every cell × seed, run on the executor; one row per run (``stress_run``), in cell
-    then replicate order."""
+    then replicate order. ``on_cell_done(cells_done, cells_total)`` is called as each
+    cell's last replicate comes back (results come back in order, so the cell is complete)."""
     tasks = (RunTask(index, k, seed, cell.scenario, {"shock": cell.shock, "severity": cell.severity})
              for index, cell in enumerate(cells) for k, seed in enumerate(seeds))
     with open_executor(executor, workers, scheduler) as pool, \
@@ -80,6 +84,8 @@ def run_cells(cells: list[Cell], seeds: list[int], *, executor: str = "local", w
         for row in map_ordered(pool, stress_run, tasks):
             rows.append(row)
             bar.update()
+            if on_cell_done is not None and len(rows) % len(seeds) == 0:
+                on_cell_done(len(rows) // len(seeds), len(cells))
     warning_columns = {column: "Int64" for column in rows[0] if column.startswith(WARNING_PREFIX)}
     return pd.DataFrame(rows).astype({"collapse_day": "Int64", **warning_columns})
 
@@ -168,18 +174,22 @@ class BatteryResult:
 
 def run_battery(scenario: Scenario, battery: Battery, source: str, replicates: int, *, seed: int | None = None,
                 executor: str = "local", workers: int | None = None, scheduler: str | None = None,
-                progress: bool = False) -> BatteryResult:
+                progress: bool = False, on_cell_done: Callable[[int, int], None] | None = None,
+                engine_lock: AbstractContextManager = nullcontext()) -> BatteryResult:
     """Run ``battery`` (read from ``source``, named in errors) on ``scenario`` with
     ``replicates`` seeds per cell derived from ``seed`` (default: the scenario's), and
     measure the indicator packs on the unshocked run of replicate 0 (whose seed is ``seed``
-    itself). Every shocked scenario is checked before any run starts (``BatteryError``)."""
+    itself), in this process under ``engine_lock`` (a caller running other simulations in
+    threads passes its lock). Every shocked scenario is checked before any run starts
+    (``BatteryError``); ``on_cell_done`` as in ``run_cells``."""
     cells = battery_cells(scenario, battery, source)
     seed = scenario.run.seed if seed is None else seed
     started = time.perf_counter()
     runs = run_cells(cells, replicate_seeds(seed, replicates), executor=executor, workers=workers,
-                     scheduler=scheduler, progress=progress)
+                     scheduler=scheduler, progress=progress, on_cell_done=on_cell_done)
     wall_seconds = time.perf_counter() - started
-    unshocked = run(scenario, seed=seed)
+    with engine_lock:
+        unshocked = run(scenario, seed=seed)
     packs = measure_packs(RunTables(unshocked.daily, unshocked.ledger, unshocked.members))
     return BatteryResult(scenario, battery, seed, shock_day(battery, scenario.run.days), runs, cell_table(runs),
                          warnings_from_runs(runs), packs, wall_seconds)

@@ -10,8 +10,6 @@ name and renamed, so it is either complete or absent.
 
 import json
 import math
-import os
-import shutil
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -41,7 +39,7 @@ from sim.core.formatting import format_cents
 from sim.report.charts import run_charts, save_chart
 from sim.report.html import render_html
 from sim.report.pdf import write_pdf
-from sim.results.files import partial_folder, remove_abandoned_partials
+from sim.results.files import write_folder
 from sim.results.reading import read_run
 from sim.results.replicates import collapse_days
 from sim.results.run_result import RunResult
@@ -253,15 +251,6 @@ def report_content(result: RunResult, replicates: pd.DataFrame | None, run_dir: 
     )
 
 
-def replace_folder(new: Path, final: Path) -> None:
-    """Put ``new`` at ``final``, replacing an older folder there."""
-    old = final.with_name(f".{final.name}.old-{os.getpid()}")
-    if final.exists():
-        final.rename(old)
-    new.rename(final)
-    shutil.rmtree(old, ignore_errors=True)
-
-
 def write_report(run_dir: str | Path) -> tuple[Path, Verdict]:
     """Write ``RUN_DIR/report/`` (report.html, report.pdf, charts/*.png and *.svg) and
     return the folder and the verdict."""
@@ -269,19 +258,14 @@ def write_report(run_dir: str | Path) -> tuple[Path, Verdict]:
     result, replicates = read_run(run_dir)
     content = report_content(result, replicates, run_dir)
     figures = run_charts(result, collapse_days(replicates) if replicates is not None else None)
-    remove_abandoned_partials(run_dir)
-    temporary = partial_folder(run_dir, REPORT_FOLDER)
-    shutil.rmtree(temporary, ignore_errors=True)
-    try:
-        charts_dir = temporary / "charts"
-        charts_dir.mkdir(parents=True)
+
+    def write(folder: Path) -> None:
+        charts_dir = folder / "charts"
+        charts_dir.mkdir()
         for name, figure in figures.items():
             save_chart(figure, charts_dir, name)
         svgs = {name: (charts_dir / f"{name}.svg").read_text(encoding="utf-8") for name in figures}
-        (temporary / "report.html").write_text(render_html(content, svgs), encoding="utf-8")
-        write_pdf(content, figures, temporary / "report.pdf")
-        replace_folder(temporary, run_dir / REPORT_FOLDER)
-    except BaseException:
-        shutil.rmtree(temporary, ignore_errors=True)
-        raise
-    return run_dir / REPORT_FOLDER, content.verdict
+        (folder / "report.html").write_text(render_html(content, svgs), encoding="utf-8")
+        write_pdf(content, figures, folder / "report.pdf")
+
+    return write_folder(run_dir, REPORT_FOLDER, write), content.verdict

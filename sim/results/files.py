@@ -60,3 +60,30 @@ def _process_alive(pid: int) -> bool:
     except PermissionError:
         return True  # it exists, owned by someone else
     return True
+
+
+def replace_folder(new: Path, final: Path) -> None:
+    """Put ``new`` at ``final``, replacing an older folder there."""
+    old = final.with_name(f".{final.name}.old-{os.getpid()}")
+    if final.exists():
+        final.rename(old)
+    new.rename(final)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def write_folder(parent: Path, name: str, write) -> Path:
+    """Call ``write(folder)`` on a partial folder in ``parent``, then rename it to
+    ``parent/name`` (replacing an older one): the folder appears complete or not at all, and
+    on any failure or interruption nothing is left behind. Returns ``parent/name``."""
+    parent.mkdir(parents=True, exist_ok=True)
+    remove_abandoned_partials(parent)
+    temporary = partial_folder(parent, name)
+    shutil.rmtree(temporary, ignore_errors=True)
+    temporary.mkdir()
+    try:
+        write(temporary)
+        replace_folder(temporary, parent / name)
+    except BaseException:
+        shutil.rmtree(temporary, ignore_errors=True)
+        raise
+    return parent / name
