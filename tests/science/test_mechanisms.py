@@ -206,7 +206,8 @@ def test_newcomers_deposit_once_on_joining():
                                    "purchases.deposit_on_joining": True}), 3)
     assert daily["sales_cents"].tolist() == [10_000, 0, 0]
     grown = play_both({"purchases.purchase_probability_per_day": 0.0, "purchases.deposit_on_joining": True,
-                       "population.initial_members": 300, "population.bass_imitation_per_day": 0.2}, 30)
+                       "population.initial_members": 300, "population.market_size_members": 2_000,
+                       "population.bass_imitation_per_day": 0.2}, 30)
     assert grown["purchases"].tolist() == [300 + grown["arrivals"].iloc[0]] + grown["arrivals"].iloc[1:].tolist()
     assert grown["arrivals"].sum() > 30
 
