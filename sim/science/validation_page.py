@@ -321,19 +321,26 @@ def artzrouni_ode_checks() -> list[Check]:
     ]
 
 
-def artzrouni_section(path: Path = VALIDATION_SCENARIOS / "artzrouni_no_deposits.toml") -> Section:
-    """Artzrouni's ODE results and his model without deposits played by the engine."""
-    scenario = resolve(path)
+def engine_against_ode(scenario: Scenario, model: PonziModel) -> tuple[int, np.ndarray, np.ndarray, np.ndarray, int]:
+    """Play ``scenario`` on one thread beside ``model``'s ODE: (the engine's first day with an
+    unpaid withdrawal, the years at the end of each engine day, the engine's cash and the
+    ODE's fund at those times, both × K, and how many days come before that first day)."""
     engine = run(scenario, threads=ONE_THREAD).daily
-    model = artzrouni.engine_model(scenario)
-    nominal = ARTZROUNI_IN_THE_ENGINE
-    predicted = artzrouni.engine_first_shortfall_day(scenario)
     shortfall = first_day(engine["withdrawals_unpaid_cents"].to_numpy() > 0)
     years = (engine["day"].to_numpy() + 1) / artzrouni.DAYS_PER_YEAR
     ode = artzrouni.solve(model, float(years[-1]), points=len(years) + 1)
     fund_ode = np.interp(years, ode.years, ode.fund) / model.initial_deposit
     fund_engine = engine["platform_cash_cents"].to_numpy() / model.initial_deposit
-    before = int(min(shortfall, len(years)))
+    return shortfall, years, fund_engine, fund_ode, int(min(shortfall, len(years)))
+
+
+def artzrouni_section(path: Path = VALIDATION_SCENARIOS / "artzrouni_no_deposits.toml") -> Section:
+    """Artzrouni's ODE results and his model without deposits played by the engine."""
+    scenario = resolve(path)
+    model = artzrouni.engine_model(scenario)
+    nominal = ARTZROUNI_IN_THE_ENGINE
+    predicted = artzrouni.engine_first_shortfall_day(scenario)
+    shortfall, years, fund_engine, fund_ode, before = engine_against_ode(scenario, model)
     source = "Artzrouni (2009) discounted at rn; sim/science/artzrouni.py"
     checks = artzrouni_ode_checks() + [
         Check("engine, no deposits: first day with an unpaid withdrawal", source,
@@ -386,13 +393,7 @@ def artzrouni_native_section(path: Path = VALIDATION_SCENARIOS / "artzrouni.toml
     if collapse_years is None:
         raise ValueError(f"{path.name}: rn ≥ rp, the fund never runs dry")
     expected_day = artzrouni.DAYS_PER_YEAR * collapse_years
-    engine = run(scenario, threads=ONE_THREAD).daily
-    shortfall = first_day(engine["withdrawals_unpaid_cents"].to_numpy() > 0)
-    years = (engine["day"].to_numpy() + 1) / artzrouni.DAYS_PER_YEAR
-    ode = artzrouni.solve(model, float(years[-1]), points=len(years) + 1)
-    fund_ode = np.interp(years, ode.years, ode.fund) / model.initial_deposit
-    fund_engine = engine["platform_cash_cents"].to_numpy() / model.initial_deposit
-    before = int(min(shortfall, len(years)))
+    shortfall, years, fund_engine, fund_ode, before = engine_against_ode(scenario, model)
     one_day_move = float(np.abs(np.diff(fund_ode[:before + 1])).max())
     source = "Artzrouni (2009); docs/MODEL.md §22.5"
     checks = [
