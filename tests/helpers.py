@@ -23,6 +23,15 @@ ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
 BASELINE = SCENARIOS / "baseline.toml"
 SHIPPED_SCENARIOS = sorted(SCENARIOS.glob("**/*.toml"))
+CASE_MEMBERS = 100
+"""The documented cases (scenarios/cases/) model real platforms of millions; the tests that
+play every shipped scenario play them at this many initial members (1/100 of the case)."""
+
+
+def members_for(path: Path, members: int) -> int:
+    """Initial members a whole-library test plays ``path`` with: ``members``, or
+    ``CASE_MEMBERS`` for a documented case."""
+    return CASE_MEMBERS if path.parent.name == "cases" else members
 
 
 def run_cli(*args, env_extra: dict | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:

@@ -14,6 +14,7 @@ from sim.scenario.scaling import resolve
 
 EXIT_BAD_INPUT = 2
 EXIT_INVARIANT = 1
+EXIT_INTERRUPTED = 130  # as a shell reports a command stopped by Ctrl-C (128 + SIGINT)
 
 
 class UserError(InputError):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.cli.common import UserError, check_out_dir, load, non_negative_int, positive_int
+from sim.cli.common import EXIT_INTERRUPTED, UserError, check_out_dir, load, non_negative_int, positive_int
 from sim.experiments.executors import EXECUTORS
 
 DEFAULT_SWEEP_OUT = Path("results/sweeps")
@@ -65,7 +65,7 @@ def command_sweep(args) -> int:
     except KeyboardInterrupt:
         print(f"circsim: interrupted; finished runs are kept in {args.out / plan.name}, "
               "run the same command again to resume", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     ruin = point_metric(load_summary(report.folder, ["point", "replicate", "collapse_day"]), "ruin_probability")
     print(f"sweep {plan.name}: {len(plan.points):,} points x {plan.replicates} replicates = {plan.runs:,} runs "
           f"({report.runs_now:,} new, {report.runs_done_before:,} already on disk) in {report.wall_seconds:.1f} s, "

@@ -9,17 +9,17 @@ raises becomes those lines in ``main``, the one place errors become exit statuse
 import signal
 import sys
 
-from sim.cli.common import EXIT_BAD_INPUT, EXIT_INVARIANT, OneLineParser
+from sim.cli.calibrate import add_calibrate_command
+from sim.cli.common import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_INVARIANT, OneLineParser
 from sim.cli.dashboard import add_dashboard_command
 from sim.cli.design import add_design_commands
 from sim.cli.experiments import add_experiment_commands
+from sim.cli.forecast import add_forecast_commands
 from sim.cli.run import add_run_commands
 from sim.cli.science import add_science_commands
 from sim.cli.stress import add_stress_command
 from sim.cli.template import add_template_command
 from sim.core.errors import InputError
-
-EXIT_INTERRUPTED = 130
 
 
 def build_parser() -> OneLineParser:
@@ -31,6 +31,8 @@ def build_parser() -> OneLineParser:
     add_experiment_commands(commands)
     add_design_commands(commands)
     add_stress_command(commands)
+    add_calibrate_command(commands)
+    add_forecast_commands(commands)
     add_dashboard_command(commands)
     add_template_command(commands)
     return parser

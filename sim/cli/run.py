@@ -5,6 +5,7 @@ from pathlib import Path
 
 from sim.analysis.verdict import money_text
 from sim.cli.common import (
+    UserError,
     check_out_dir,
     check_threads,
     load,
@@ -62,11 +63,43 @@ def command_run(args) -> int:
     scenario = load(args)
     if args.replicates > 1:
         return run_replicated(args, scenario)
+    if args.checkpoint_day is not None:
+        return run_with_checkpoint(args, scenario)
     result = run(scenario, threads=args.threads, validate=args.validate, progress=sys.stderr.isatty())
     run_dir = result.save(args.out)
     print("\n".join(summary_lines(result, run_dir)))
     if args.report:
         print_report(run_dir)
+    return 0
+
+
+def run_with_checkpoint(args, scenario) -> int:
+    """`circsim run --checkpoint-day D`: the run, with the state at the start of day D saved
+    in the run folder as ``checkpoint_dayD.ckpt`` (continue it with `circsim resume`)."""
+    import os
+
+    from sim.engine.simulation import run
+
+    day = args.checkpoint_day
+    if args.replicates > 1:
+        raise UserError(["--checkpoint-day: only for a single run (not with --replicates)"])
+    if day >= scenario.run.days:
+        raise UserError([f"--checkpoint-day {day}: the run has {scenario.run.days} days (0 to {scenario.run.days - 1})"])
+    args.out.mkdir(parents=True, exist_ok=True)
+    pending = args.out / f".checkpoint-{os.getpid()}.ckpt"
+    try:
+        result = run(scenario, threads=args.threads, validate=args.validate, progress=sys.stderr.isatty(),
+                     checkpoint=(day, pending))
+        run_dir = result.save(args.out)
+        lines = summary_lines(result, run_dir)
+        if pending.exists():
+            pending.rename(run_dir / f"checkpoint_day{day}.ckpt")
+            lines.append(f"  checkpoint            {run_dir / f'checkpoint_day{day}.ckpt'}")
+        else:
+            lines.append(f"  checkpoint            none: the run ended before day {day}")
+    finally:
+        pending.unlink(missing_ok=True)
+    print("\n".join(lines))
     return 0
 
 
@@ -91,7 +124,14 @@ def print_report(run_dir: Path) -> None:
 
 
 def command_report(args) -> int:
-    """`circsim report RUN_DIR`."""
+    """`circsim report FOLDER`: the sustainability report of a run folder, or the forecast
+    report of a `circsim forecast` folder."""
+    if (args.run_dir / "forecast.json").is_file():
+        from sim.report.forecast_report import write_forecast_report
+
+        html, pdf = write_forecast_report(args.run_dir)
+        print(f"report: {html}\n        {pdf}")
+        return 0
     print_report(args.run_dir)
     return 0
 
@@ -129,6 +169,9 @@ def add_run_commands(commands) -> None:
                             help="check every invariant after every phase (slower)")
     run_parser.add_argument("--replicates", type=positive_int, default=1, metavar="R",
                             help="run R seeds derived from the seed in parallel processes (ruin probability)")
+    run_parser.add_argument("--checkpoint-day", type=non_negative_int, metavar="D",
+                            help="save the state at the start of day D in the run folder (`circsim resume` "
+                                 "continues it)")
     run_parser.add_argument("--report", action="store_true",
                             help="write the sustainability report (HTML, PDF, charts) into the run folder")
     run_parser.set_defaults(handler=command_run)
@@ -140,7 +183,8 @@ def add_run_commands(commands) -> None:
         check_parser.set_defaults(handler=command_check)
 
     report_parser = commands.add_parser("report", help="write the sustainability report of a saved run")
-    report_parser.add_argument("run_dir", type=Path, metavar="RUN_DIR", help="a run folder written by `circsim run`")
+    report_parser.add_argument("run_dir", type=Path, metavar="FOLDER",
+                               help="a run folder written by `circsim run`, or a forecast folder of `circsim forecast`")
     report_parser.set_defaults(handler=command_report)
 
     bench_parser = commands.add_parser("bench", help="measure speed and memory of the daily loop")

@@ -32,6 +32,10 @@ STREAM_REFERRER_COPY = 9
 STREAM_MERCHANT_JOIN = 10
 STREAM_MERCHANT_EXIT = 11
 STREAM_MERCHANT_EXODUS = 12
+STREAM_RECRUIT = 13  # network recruitment: whether a non-member is recruited (by potential member)
+STREAM_NETWORK = 14  # building the contact graph (day key of day 0)
+STREAM_RECRUITER = 15  # network recruitment: which active contact recruits it (by potential member)
+STREAM_RESAMPLE = 16  # resampling posterior particles (circsim forecast), not a simulation stream
 
 
 def mix64_py(z: int) -> int:

@@ -7,6 +7,7 @@ beside the field it names.
 Nothing here draws anything, so every rule can be tested without a browser.
 """
 
+import datetime
 import re
 import tempfile
 import typing
@@ -127,6 +128,8 @@ def _kind(annotation) -> tuple[str, tuple[str, ...]]:
         return "float", ()
     if annotation is str:
         return "text", ()
+    if annotation == datetime.date | None:
+        return "date", ()  # ISO yyyy-mm-dd, or empty for none
     return "list", ()  # tuples of numbers or of tables, and the events' dotted settings
 
 
@@ -166,7 +169,7 @@ def field_value(scenario: Scenario, path: str) -> Any:
     """The value of a dotted field of a scenario, as plain data (tables as dicts)."""
     value: Any = scenario.model_dump(mode="json")
     for part in path.split("."):
-        value = value[part]
+        value = value.get(part)  # a field left out of the dump when none (run.start_date) is None
     return value
 
 
@@ -186,6 +189,8 @@ def value_text(value: Any, kind: str) -> str:
     one line of TOML (``inline_toml``), which ``parse_edit`` reads back to the same value."""
     if kind in ("text", "choice"):
         return str(value)
+    if kind == "date":
+        return "" if value is None else str(value)
     return inline_toml(value)
 
 
@@ -196,6 +201,8 @@ def parse_edit(path: str, text: str, kind: str) -> Any:
     when the text is not one value."""
     if kind in ("text", "choice"):
         return text
+    if kind == "date":
+        return text.strip() or None
     return parse_override(f"{path}={' '.join(text.split())}")[1]
 
 
@@ -271,9 +278,10 @@ def apply_edits(base: Scenario, edits: Mapping[str, str]) -> CheckedEdits:
 
 
 def scenario_library(folder: Path) -> list[Path]:
-    """The scenario files of the library: ``folder/*.toml`` and ``folder/validation/*.toml``,
-    each group sorted by name."""
-    return sorted(folder.glob("*.toml")) + sorted(folder.glob("validation/*.toml"))
+    """The scenario files of the library: ``folder/*.toml``, ``folder/cases/*.toml`` (the
+    documented cases) and ``folder/validation/*.toml``, each group sorted by name."""
+    return (sorted(folder.glob("*.toml")) + sorted(folder.glob("cases/*.toml"))
+            + sorted(folder.glob("validation/*.toml")))
 
 
 def load_uploaded(name: str, content: bytes) -> Scenario:

@@ -21,7 +21,8 @@ def problems(sim) -> list[str]:
     agreements = (
         ("member_balances account", ledger.balance(Account.MEMBER_BALANCES), members.view("balance_cents").sum()),
         ("withdrawal_queue account", ledger.balance(Account.WITHDRAWAL_QUEUE), members.view("queued_cents").sum()),
-        ("contingent liabilities", sim.totals.energy_outstanding_cents, members.view("energy_cents").sum()),
+        ("contingent liabilities", sim.totals.energy_outstanding_cents,
+         members.view("energy_cents").sum() + sim.pending.energy_total_cents()),
         ("total contribution", sim.totals.contribution_total_milli, members.view("contribution_milli").sum()),
         ("members in dividend", sim.totals.members_in_dividend, np.count_nonzero(members.view("contribution_milli"))),
         ("active members", sim.totals.members_active, np.count_nonzero(members.view("status") == STATUS_ACTIVE)),
@@ -39,11 +40,15 @@ def problems(sim) -> list[str]:
     for field in ("balance_cents", "energy_cents", "contribution_milli", "queued_cents"):
         if members.count and members.view(field).min() < 0:
             found.append(f"a member has negative {field}")
+    for name in ("energy_cents", "contribution_milli", "rights"):
+        if getattr(sim.pending, name).size and getattr(sim.pending, name).min() < 0:
+            found.append(f"a member has negative pending {name}")
     for account in (Account.DIVIDEND_POOL, Account.HONORARY_POOL, Account.MERCHANTS_PAYABLE, Account.WITHDRAWAL_FEES):
         if ledger.balance(account) < 0:
             found.append(f"account {account.name.lower()} is negative")
-    if ledger.platform_cash() < 0 and sim.rules.launch_cost_cents == 0:
-        found.append(f"the platform's cash is negative ({ledger.platform_cash()} cents) without a launch debt")
+    if ledger.platform_cash() < 0 and sim.rules.launch_cost_cents == 0 and not sim.rules.borrows_when_short:
+        found.append(f"the platform's cash is negative ({ledger.platform_cash()} cents) without a launch debt "
+                     "or borrowing")
     return found
 
 

@@ -11,12 +11,15 @@ import numba
 import numpy as np
 from tqdm import tqdm
 
+from sim.behaviour.network import build_network, initial_member_of_node
 from sim.behaviour.sentiment import initial_mood
 from sim.core.accounts import Account
 from sim.engine import daily_record as record
 from sim.engine import invariants
 from sim.engine import merchants as merchant_rules
+from sim.engine.checkpoint import save_checkpoint
 from sim.engine.ledger import Ledger
+from sim.engine.pending import PendingGrants
 from sim.engine.phases import PHASES
 from sim.engine.phases.levels import count_levels
 from sim.engine.state import PayoutQueue, new_members, new_merchants
@@ -46,6 +49,7 @@ class Simulation:
         self.merchants = new_merchants(rules.initial_merchants)
         merchant_rules.join(self.merchants, rules, rules.initial_merchants, day=0)
         self.queue = PayoutQueue()
+        self.pending = PendingGrants(rules.first_release_delay_days, self.members.capacity)
         self.ledger = Ledger()
         self.ledger.post(Account.OUTSIDE_WORLD, Account.PLATFORM_MARGIN, rules.initial_cash_cents, "operator_capital")
         self.ledger.post(Account.PLATFORM_MARGIN, Account.OUTSIDE_WORLD, rules.launch_cost_cents, "launch_cost")
@@ -60,6 +64,8 @@ class Simulation:
             merchant_sales_today=np.zeros(self.merchants.count, dtype=np.int64),
         )
         self.scratch = np.empty(0, dtype=np.int32)  # where a kernel lists the members it selects (see common.scratch)
+        self.network = build_network(rules)  # the contact graph of network recruitment (None: Bass)
+        self.member_of_node = initial_member_of_node(self.network, rules.initial_members)
 
     @property
     def finished(self) -> bool:
@@ -67,6 +73,16 @@ class Simulation:
         when the scenario stops there."""
         stopped = self.rules.stop_on_collapse and self.totals.collapse_day is not None
         return stopped or self.totals.absconded_day is not None or self.day >= self.rules.days
+
+    def __getstate__(self) -> dict:
+        """What a checkpoint (``sim.engine.checkpoint``) or a fork keeps: everything but the
+        work buffers the next day rebuilds."""
+        return {name: value for name, value in vars(self).items() if name not in ("scratch", "today")}
+
+    def __setstate__(self, state: dict) -> None:
+        vars(self).update(state)
+        self.today = {}
+        self.scratch = np.empty(0, dtype=np.int32)  # grown by the first kernel that needs it (phases.common.scratch)
 
     def step(self) -> dict:
         """Play one day through every phase and return its row of daily metrics."""
@@ -119,6 +135,7 @@ def run(
     validate: bool = False,
     progress: bool = False,
     settings: Mapping[str, Any] | None = None,
+    checkpoint: tuple[int, Path] | None = None,
 ) -> RunResult:
     """Simulate a scenario (a ``Scenario`` or a TOML path) and return its ``RunResult``.
 
@@ -126,6 +143,8 @@ def run(
     ``settings`` given as ``{"section.field": value}``. ``threads`` sets numba's thread
     count (results do not depend on it). ``validate`` checks every invariant after every
     phase and raises ``InvariantError`` naming the first phase that broke one.
+    ``checkpoint`` = (day, path) saves the state at the start of that day
+    (``sim.engine.checkpoint``; nothing is saved when the run ends before it).
     """
     scenario = resolve(scenario, days, members, seed, settings)
     threads = set_threads(threads)
@@ -133,6 +152,8 @@ def run(
     sim = Simulation(scenario, validate=validate)
     with tqdm(total=sim.rules.days, unit="day", disable=not progress, leave=False) as bar:
         while not sim.finished:
+            if checkpoint is not None and sim.day == checkpoint[0]:
+                save_checkpoint(sim, checkpoint[1])
             sim.step()
             bar.update()
     return sim.result(threads, time.perf_counter() - started)

@@ -47,6 +47,9 @@ class RunningTotals:
     """First day a withdrawal stayed unpaid for the insolvency grace period, or the operator
     absconded."""
     absconded_day: int | None = None
+    withdrawals_resumed_day: int = 0
+    """The day withdrawals reopened after the last freeze (0: never frozen): a request counts
+    as unpaid only from then on (``withdrawals.frozen``)."""
     """The day the operator took the cash and stopped paying (the run ends there)."""
     extracted_cents: int = 0
     """What the operator took out for itself since day 0 (skimming and absconding)."""

@@ -22,14 +22,18 @@ N_TOTALS = 8
 
 @njit(parallel=True, cache=True)
 def churn_kernel(
-    n, status, level, balance, energy, contribution, queued, queued_since, withdrawn, key, probability,
-    cashout_ppm, fee_ppm, day, pay_now, listed, level_moves, totals,
+    n, status, level, balance, energy, contribution, queued, queued_since, withdrawn, pending_energy,
+    pending_contribution, pending_rights, key, probability, cashout_ppm, fee_ppm, day, pay_now, listed, level_moves,
+    totals,
 ):
     """Mark leavers churned, zero their promise and queue their whole balance with the share
     ``cashout_ppm`` of their promise (``share_of``), paid at once when ``pay_now`` (the
     platform's cash covers every hard liability); the rest of the promise is forfeited. Each
     leaver is counted out of its level in ``level_moves[chunk]``. Leavers are listed first
-    (``list_drawn``) at the start of each chunk's range of ``listed``. docs/MODEL.md §12."""
+    (``list_drawn``) at the start of each chunk's range of ``listed``. A leaver's grants still
+    waiting for their first release (``pending_*``, slots × members, ``sim.engine.pending``;
+    no slots without a delay) are part of its promise: they join it before the claim, and
+    their contribution and rights are dropped. docs/MODEL.md §12, §9.9."""
     n_chunks = totals.shape[0]
     threshold = threshold53(probability)
     for chunk in prange(n_chunks):
@@ -41,6 +45,11 @@ def churn_kernel(
             status[i] = STATUS_CHURNED
             level_moves[chunk, level[i]] -= 1
             leavers += 1
+            for slot_of_day in range(pending_energy.shape[0]):
+                energy[i] += pending_energy[slot_of_day, i]
+                pending_energy[slot_of_day, i] = 0
+                pending_contribution[slot_of_day, i] = 0
+                pending_rights[slot_of_day, i] = 0
             claim = share_of(energy[i], cashout_ppm)
             cashed_out += claim
             forfeited += energy[i] - claim

@@ -4,7 +4,7 @@ re-enters only by buying again."""
 
 from numba import njit, prange
 
-from sim.core.units import QUEUE_NONE
+from sim.core.units import QUEUE_NONE, QUEUE_PENDING
 from sim.kernels.chunks import chunk_bounds
 from sim.kernels.money_rules import fixed_rate_payment, rate_of, split_payment
 
@@ -13,6 +13,11 @@ EXITS = 1  # members whose energy reached zero
 CONTRIBUTION_REMOVED = 2
 DIVIDEND_EXITS = 3  # of them, members who held contribution
 N_TOTALS = 4
+
+# columns of ``mature_grants_kernel``'s totals
+CONTRIBUTION_ADDED = 0
+DIVIDEND_ENTRIES = 1  # members whose contribution was zero
+N_MATURE_TOTALS = 2
 
 
 @njit(cache=True, inline="always")
@@ -60,6 +65,39 @@ def release_split_kernel(n, contribution, energy, balance, value_numerator, valu
             removed += gone
             dividend_exits += gone > 0
         store_totals(totals, chunk, released, exits, removed, dividend_exits)
+
+
+@njit(parallel=True, cache=True)
+def mature_grants_kernel(n, pending_energy, pending_contribution, pending_rights, energy, contribution, rights,
+                         queue_position, mark_queue_entries, totals):
+    """Grants whose first release is today join the live ones: each member's
+    ``pending_*[i]`` (today's slot of the ring, ``sim.engine.pending``) is added to its
+    energy, contribution and rights and zeroed. ``mark_queue_entries`` (rule `queue`) marks
+    members whose energy was zero as entering the queue, as a purchase does without a delay;
+    ``totals[chunk]`` gets the contribution added and the members who enter the dividend.
+    docs/MODEL.md §9.9."""
+    n_chunks = totals.shape[0]
+    for chunk in prange(n_chunks):
+        lo, hi = chunk_bounds(n, chunk, n_chunks)
+        added = entries = 0
+        for i in range(lo, hi):
+            grant = pending_energy[i]
+            units = pending_contribution[i]
+            if grant == 0 and units == 0 and pending_rights[i] == 0:
+                continue
+            if mark_queue_entries and energy[i] == 0 and grant > 0:
+                queue_position[i] = QUEUE_PENDING
+            if contribution[i] == 0 and units > 0:
+                entries += 1
+            energy[i] += grant
+            contribution[i] += units
+            rights[i] += pending_rights[i]
+            added += units
+            pending_energy[i] = 0
+            pending_contribution[i] = 0
+            pending_rights[i] = 0
+        totals[chunk, CONTRIBUTION_ADDED] = added
+        totals[chunk, DIVIDEND_ENTRIES] = entries
 
 
 @njit(parallel=True, cache=True)

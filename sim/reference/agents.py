@@ -71,6 +71,8 @@ class Member(mesa.Agent):
         self.team_sales_cents = 0  # purchases of the downline within the referral generations
         self.rights = 0  # `linear` rule: live rights
         self.queue_place: int | str | None = None  # `queue` rule: place in line, PENDING or None
+        # first-release delay: [energy, contribution, rights] granted, by the day they join the live ones
+        self.pending_grants: dict[int, list[int]] = {}
 
     def buy(self, platform: "Platform") -> Purchase | None:
         """With today's probability, or for sure on the day it joins when newcomers deposit on
@@ -98,15 +100,35 @@ class Member(mesa.Agent):
         units = price * MILLI_UNITS_PER_UNIT // rules.contribution_unit_price_cents
         units = units * rules.tier_contribution_ppm[tier] // PPM
         units = units * rules.level_contribution_ppm[self.level] // PPM
-        if rules.release_rule == "queue" and self.energy_cents == 0 and energy > 0:
-            self.queue_place = PENDING
-        self.energy_cents += energy
-        self.contribution_milli += units
-        if rules.release_rule == "linear":
-            self.rights += price // rules.right_price_cents
+        rights = price // rules.right_price_cents if rules.release_rule == "linear" else 0
+        if rules.first_release_delay_days > 0:  # they take part in releases from day d + D (§9.9)
+            self.pending_grants[platform.day + rules.first_release_delay_days] = [energy, units, rights]
+        else:
+            self.take_grant(energy, units, rights, rules.release_rule == "queue")
         merchant = platform.sellers[bisect.bisect_right(platform.seller_cdf, platform.draw(rng.STREAM_MERCHANT, i))]
         merchant.sell(price)
         return Purchase(self, merchant, price, tier, from_balance, energy, units)
+
+    def take_grant(self, energy_cents: int, contribution_milli: int, rights: int, queue_rule: bool) -> None:
+        """Add a purchase's energy, contribution and rights to the live ones; under the `queue`
+        rule a member with no promise left joins the line at the release (docs/MODEL.md §6.5,
+        §9.7)."""
+        if queue_rule and self.energy_cents == 0 and energy_cents > 0:
+            self.queue_place = PENDING
+        self.energy_cents += energy_cents
+        self.contribution_milli += contribution_milli
+        self.rights += rights
+
+    def grants_due(self, day: int, queue_rule: bool) -> None:
+        """The grants whose first release is ``day`` join the live ones (docs/MODEL.md §9.9)."""
+        grant = self.pending_grants.pop(day, None)
+        if grant is not None:
+            self.take_grant(*grant, queue_rule)
+
+    def promise_cents(self) -> int:
+        """The whole remaining promise: live energy and grants still waiting for their first
+        release (docs/MODEL.md §9.9, §16.2)."""
+        return self.energy_cents + sum(grant[0] for grant in self.pending_grants.values())
 
     def rise_in_level(self, rules) -> bool:
         """Rise to the highest level whose every condition is met; never fall
@@ -156,9 +178,10 @@ class Member(mesa.Agent):
         """Churn: claim the share ``cashout_ppm`` of the remaining promise, give up the rest
         and the contribution, and ask for the whole balance and the claim, which leave the
         balance (docs/MODEL.md §12). Returns (amount asked for, claim)."""
-        claim = self.energy_cents * cashout_ppm // PPM
+        claim = self.promise_cents() * cashout_ppm // PPM  # pending grants are promised too (§9.9)
         self.active = False
         self.energy_cents = 0
+        self.pending_grants = {}
         self.contribution_milli = 0
         amount = self.balance_cents + claim
         self.balance_cents = 0

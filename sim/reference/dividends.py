@@ -22,18 +22,21 @@ Payments = list[tuple[int, bool]]
 
 
 def release(model: "Platform") -> None:
-    """Every remaining promise grows by the day's rate (docs/MODEL.md §9.8); then dividends
+    """Grants whose first release is today join the live ones (docs/MODEL.md §9.9); every
+    remaining promise grows by the day's rate (§9.8); then dividends
     by the release rule, each capped by the member's remaining energy (§9.1). `pool` and
     `queue` pay only what the pool holds; `emission`, `fixed_rate` and `linear` pay what
     they promise, the platform topping up the pool from its margin (§9.2)."""
     rules = model.rules
+    for member in model.members:  # grants bought D days ago take part from today (§9.9)
+        member.grants_due(model.day, rules.release_rule == "queue")
     growth = 0
     for member in model.members:
         grown = member.energy_cents * rules.promise_growth_ppb // PPB
         member.energy_cents += grown
         growth += grown
     pool = model.dividend_pool_cents
-    model.contingent_before_release_cents = sum(member.energy_cents for member in model.members)
+    model.contingent_before_release_cents = sum(member.promise_cents() for member in model.members)
     unit_value = 0.0
     if rules.release_rule == "pool":
         payments, unit_value = split_by_contribution(model, pool * rules.pool_release_ppb // PPB)

@@ -66,7 +66,10 @@ def platform(model: "Platform") -> None:
     model.today["extracted_cents"] += extracted
     waiting = [member for member in model.members if member.queued_cents > 0]
     oldest = min((member.queued_since_day for member in waiting), default=None)
-    insolvent = oldest is not None and model.day - oldest >= rules.insolvency_grace_days
+    if rules.withdrawals_frozen:  # a freeze order holds the money; the K days start again after it (§11)
+        model.withdrawals_resumed_day = model.day + 1
+    insolvent = (oldest is not None and not rules.withdrawals_frozen
+                 and model.day - max(oldest, model.withdrawals_resumed_day) >= rules.insolvency_grace_days)
     if insolvent and model.collapse_day is None:
         model.collapse_day = model.day
     model.today.update(interest_cents=interest, operating_costs_cents=costs_paid, failed_withdrawals=len(waiting),
@@ -103,7 +106,7 @@ def record(model: "Platform") -> None:
     unpaid_share = unpaid / due if due > 0 else 0.0
     sentiment.remember(model.mood, model.rules, yield_today, unpaid_share)
     cash, hard = model.cash_cents, model.hard_liabilities_cents()
-    contingent = sum(member.energy_cents for member in model.members)
+    contingent = sum(member.promise_cents() for member in model.members)
     model.today.update(
         day=model.day,
         members_total=len(model.members),

@@ -20,6 +20,7 @@ import mesa
 import pandas as pd
 
 from sim.behaviour import sentiment
+from sim.behaviour.network import build_network
 from sim.core import rng
 from sim.core.units import STATUS_ACTIVE, STATUS_CHURNED
 from sim.reference import dividends, end_of_day, sales, start_of_day, withdrawals
@@ -72,6 +73,7 @@ class Platform(mesa.Model):
         self.mood = sentiment.initial_mood(self.rules)
         self.merchants_unpaid_days = 0
         self.collapse_day: int | None = None
+        self.withdrawals_resumed_day = 0  # the day withdrawals reopened after the last freeze
         self.absconded_day: int | None = None  # the day the operator took the cash and stopped paying
         self.rows: list[dict] = []
         # what the phases of the day tell the later ones
@@ -85,6 +87,13 @@ class Platform(mesa.Model):
         self.contingent_before_release_cents = 0  # promises outstanding when the release starts
         self.withdrawn_gross_today_cents = 0  # withdrawals paid today, fees included
         start_of_day.add_members(self, self.rules.initial_members)
+        # network recruitment: the contact graph, and who joined from each potential member
+        # (the initial members are potential members 0 … initial − 1, docs/MODEL.md §5.4)
+        network = build_network(self.rules)
+        self.network = network
+        self.contact_offsets = [] if network is None else network.offsets.tolist()  # as Python ints, read daily
+        self.contacts = [] if network is None else network.contacts.tolist()
+        self.member_at_node: dict[int, Member] = dict(enumerate(self.members)) if network is not None else {}
         start_of_day.add_merchants(self, self.rules.initial_merchants)
 
     # --- the state, as the phases read it -------------------------------------------------

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from sim.behaviour import sentiment
 from sim.behaviour.diffusion import newcomers_today
 from sim.behaviour.merchant_supply import newcomers_wanted
+from sim.behaviour.network import recruited_shares
 from sim.core import rng
 from sim.reference.agents import Member, Merchant
 from sim.reference.rules import plain_rules
@@ -40,16 +41,45 @@ def events(model: "Platform") -> None:
 
 def arrivals(model: "Platform") -> None:
     """Newcomers join by Bass diffusion × attractiveness (docs/MODEL.md §5.1, §15), each
-    looking for a referrer (§5.2); merchants join to keep up with the active members (§5.3)."""
+    looking for a referrer (§5.2), or are recruited over the contact network (§5.4); merchants
+    join to keep up with the active members (§5.3)."""
     appeal = sentiment.attractiveness(model.mood, model.rules)
-    earlier = len(model.members)
-    newcomers = add_members(model, newcomers_today(model.rules, earlier, len(model.active_members()), model.day, appeal))
-    for member in newcomers:
-        choose_referrer(model, member, earlier)
+    if model.network is not None:
+        newcomers = recruit_over_network(model, appeal)
+    else:
+        earlier = len(model.members)
+        newcomers = add_members(model, newcomers_today(model.rules, earlier, len(model.active_members()), model.day,
+                                                       appeal))
+        for member in newcomers:
+            choose_referrer(model, member, earlier)
     joining = newcomers_wanted(model.rules, len(model.active_merchants()), len(model.active_members()))
     add_merchants(model, joining)
     model.today.update(arrivals=len(newcomers), attractiveness=appeal, merchants_joined=joining,
                        referred=sum(member.referrer is not None for member in newcomers))
+
+
+def recruit_over_network(model: "Platform", appeal: float) -> list[Member]:
+    """Every potential member who has not joined counts its active contacts a; each of them
+    recruits it with probability λ × attractiveness, so it is recruited with probability
+    1 − (1 − λ')^a (one draw, by potential member), and its referrer is one of those a
+    contacts, uniformly (a second draw). The recruits join in the order of the potential
+    members (docs/MODEL.md §5.4)."""
+    shares = recruited_shares(model.network, model.rules, appeal)
+    offsets, contacts = model.contact_offsets, model.contacts
+    active = {node: member for node, member in model.member_at_node.items() if member.active}
+    recruiters = []
+    for node in range(model.network.nodes):
+        if node in model.member_at_node:
+            continue
+        reachable = [active[contact] for contact in contacts[offsets[node]:offsets[node + 1]] if contact in active]
+        if reachable and model.draw(rng.STREAM_RECRUIT, node) < shares[len(reachable)]:
+            recruiters.append((node, reachable[int(model.draw(rng.STREAM_RECRUITER, node) * len(reachable))]))
+    newcomers = add_members(model, len(recruiters))
+    for newcomer, (node, recruiter) in zip(newcomers, recruiters, strict=True):
+        model.member_at_node[node] = newcomer
+        newcomer.referrer = recruiter
+        recruiter.direct_referrals += 1
+    return newcomers
 
 
 def add_members(model: "Platform", how_many: int) -> list[Member]:

@@ -26,10 +26,11 @@ def withdrawals(model: "Platform") -> None:
     """Members ask to withdraw (``Member.ask_to_withdraw``, more often in a bank run, §15);
     requests are paid at once while the cash covers everything owed, then the queue is paid
     (docs/MODEL.md §11)."""
-    probability = sentiment.withdrawal_probability(model.mood, model.rules)
+    frozen = model.rules.withdrawals_frozen  # an order: nobody asks, nothing is paid (§11)
+    probability = 0.0 if frozen else sentiment.withdrawal_probability(model.mood, model.rules)
     model.today.update(withdrawn_cents=0, withdrawal_fees_cents=0, withdrawal_probability=probability)
     model.withdrawn_gross_today_cents = 0
-    pay_now = model.cash_cents >= model.hard_liabilities_cents()
+    pay_now = not frozen and (model.rules.borrows_when_short or model.cash_cents >= model.hard_liabilities_cents())
     amounts = []
     for member in model.active_members():
         amount = member.ask_to_withdraw(model, probability)
@@ -49,7 +50,8 @@ def churn(model: "Platform") -> None:
     join the queue first; then the queue is paid (docs/MODEL.md §12)."""
     rules = model.rules
     probability = sentiment.churn_probability(model.mood, rules)
-    pay_now = rules.exit_cashout_ppm == 0 and model.cash_cents >= model.hard_liabilities_cents()
+    pay_now = (rules.exit_cashout_ppm == 0 and not rules.withdrawals_frozen
+               and (rules.borrows_when_short or model.cash_cents >= model.hard_liabilities_cents()))
     leavers = [member for member in model.active_members()
                if model.draw(rng.STREAM_CHURN, member.index) < probability]
     cashed_out = 0
@@ -105,13 +107,16 @@ def affordable_gross_cents(model: "Platform", requested_cents: int) -> int:
 
 def pay_withdrawals(model: "Platform") -> None:
     """Pay the queued withdrawals from the cash: everyone in full when the cash covers the
-    whole queue; otherwise `fifo` (by request day, then member index, the member at the edge
-    in part) or `pro_rata` (everyone the same floored fraction) (docs/MODEL.md §11)."""
+    whole queue or the platform borrows what it lacks (its cash goes negative, §14); otherwise
+    `fifo` (by request day, then member index, the member at the edge in part) or `pro_rata`
+    (everyone the same floored fraction) (docs/MODEL.md §11)."""
     queued = model.queued_cents()
-    if queued == 0 or model.cash_cents <= 0:  # a launch debt not yet refilled pays nobody
+    borrows = model.rules.borrows_when_short  # the platform borrows what its cash lacks (§14)
+    # a debt (launch cost) not yet refilled pays nobody, unless the platform borrows
+    if queued == 0 or (model.cash_cents <= 0 and not borrows) or model.rules.withdrawals_frozen:
         return
     waiting = [member for member in model.members if member.queued_cents > 0]
-    if model.cash_cents >= queued:
+    if model.cash_cents >= queued or borrows:
         for member in waiting:
             pay(model, member, member.queued_cents)
     elif model.rules.payment_order == "fifo":

@@ -230,11 +230,17 @@ def write_stress_report(folder: str | Path) -> tuple[Path, Path]:
     writes into a folder it renames into place when complete."""
     folder = Path(folder)
     content = reverse_content(folder) if (folder / "reverse.json").exists() else battery_content(folder)
+    return write_pages(content, folder, HTML_FILE, PDF_FILE)
+
+
+def write_pages(content: StressContent, folder: Path, html_name: str, pdf_name: str) -> tuple[Path, Path]:
+    """Write ``content`` into ``folder``: its charts in ``charts/`` (PNG and SVG), the HTML page
+    (charts inline) and the PDF; return the two report paths."""
     charts_dir = folder / CHARTS_FOLDER
     charts_dir.mkdir(exist_ok=True)
     for name, figure in content.figures.items():
         save_chart(figure, charts_dir, name)
     svgs = {name: (charts_dir / f"{name}.svg").read_text(encoding="utf-8") for name in content.figures}
-    (folder / HTML_FILE).write_text(render_html(content, svgs), encoding="utf-8")
-    write_pdf(content, folder / PDF_FILE)
-    return folder / HTML_FILE, folder / PDF_FILE
+    (folder / html_name).write_text(render_html(content, svgs), encoding="utf-8")
+    write_pdf(content, folder / pdf_name)
+    return folder / html_name, folder / pdf_name

@@ -70,6 +70,11 @@ class Rules:
     churn_probability_per_day: float
     arrivals_by_day: np.ndarray
     exit_cashout_ppm: int
+    recruitment: str
+    network: str
+    contacts_per_member: int
+    network_rewiring_probability: float
+    recruit_probability_per_contact_per_day: float
     # merchants
     initial_merchants: int
     concession_options_ppm: np.ndarray
@@ -104,6 +109,7 @@ class Rules:
     fixed_rate_ppb: int
     right_price_cents: int
     right_payment_cents_per_day: int
+    first_release_delay_days: int
     # levels, honorary pool, referrals
     level_min_goods_cents: np.ndarray
     level_min_direct_referrals: np.ndarray
@@ -125,11 +131,13 @@ class Rules:
     withdrawal_fee_ppm: int
     payment_order: str
     insolvency_grace_days: int
+    withdrawals_frozen: bool
     initial_cash_cents: int
     fixed_cost_cents_per_day: int
     variable_cost_ppm: int
     interest_ppb: int
     launch_cost_cents: int
+    borrows_when_short: bool
     skim_new_money_ppm: int
     skim_surplus_ppm: int
     abscond_cash_target_cents: int
@@ -167,6 +175,11 @@ def compile_rules(scenario: Scenario) -> Rules:
         churn_probability_per_day=population.churn_probability_per_day,
         arrivals_by_day=np.array(realised_counts(population.arrivals_per_day), dtype=np.int64),
         exit_cashout_ppm=share_to_ppm(population.exit_cashout_share),
+        recruitment=population.recruitment,
+        network=population.network,
+        contacts_per_member=population.contacts_per_member,
+        network_rewiring_probability=population.network_rewiring_probability,
+        recruit_probability_per_contact_per_day=population.recruit_probability_per_contact_per_day,
         initial_merchants=merchants.initial_merchants,
         concession_options_ppm=ppm_array(options),
         concession_option_cdf=cumulative_shares(merchants.concession_option_weights or (1.0,)),
@@ -199,6 +212,7 @@ def compile_rules(scenario: Scenario) -> Rules:
         fixed_rate_ppb=rate_to_ppb(release.fixed_rate_per_day),
         right_price_cents=release.right_price_cents,
         right_payment_cents_per_day=release.right_payment_cents_per_day,
+        first_release_delay_days=release.first_release_delay_days,
         # a threshold beyond int64 is one no member reaches: goods stay below 2**62 (exact_range)
         level_min_goods_cents=np.array(
             [0] + [min(t.min_lifetime_contribution_units * unit_price, INT64_MAX) for t in level_tiers],
@@ -224,11 +238,13 @@ def compile_rules(scenario: Scenario) -> Rules:
         withdrawal_fee_ppm=share_to_ppm(withdrawals.fee_share),
         payment_order=withdrawals.payment_order,
         insolvency_grace_days=withdrawals.insolvency_grace_days,
+        withdrawals_frozen=withdrawals.frozen,
         initial_cash_cents=platform.initial_cash_cents,
         fixed_cost_cents_per_day=platform.fixed_cost_cents_per_day,
         variable_cost_ppm=share_to_ppm(platform.variable_cost_share_of_sales),
         interest_ppb=rate_to_ppb(platform.interest_rate_per_day),
         launch_cost_cents=platform.launch_cost_cents,
+        borrows_when_short=platform.borrows_when_short,
         skim_new_money_ppm=share_to_ppm(platform.skim_share_of_new_money),
         skim_surplus_ppm=share_to_ppm(platform.skim_share_of_surplus),
         abscond_cash_target_cents=platform.abscond_cash_target_cents,

@@ -174,12 +174,13 @@ def load_scenario(
         scenario = Scenario.model_validate(data)
     except ValidationError as err:
         raise ScenarioError([describe_error(e, origins, top_file) for e in err.errors()]) from None
-    _check_events(scenario, top_file)
+    check_events(scenario, top_file)
     return scenario
 
 
 DAY_ZERO_ONLY = ("population.initial_members", "merchants.initial_merchants", "platform.initial_cash_cents",
-                 "platform.launch_cost_cents")
+                 "platform.launch_cost_cents", "release.first_release_delay_days", "population.recruitment",
+                 "population.network", "population.contacts_per_member", "population.network_rewiring_probability")
 """Fields that take effect once, when the run starts: an event cannot change them."""
 
 
@@ -207,7 +208,7 @@ class Timeline:
         return replace(self.base, self.in_force) if self.in_force else self.base
 
 
-def _check_events(scenario: Scenario, origin: str) -> None:
+def check_events(scenario: Scenario, origin: str) -> None:
     """Every event's changes must name fields that can change mid-run, and the scenario in
     force from each event day on must be valid; a problem names the event and its day."""
     problems, changeable = [], []

@@ -7,6 +7,7 @@ Daily rates (``*_per_day`` shares that compound: release, promise growth, intere
 in parts per billion (``sim.core.units.rate_to_ppb``), resolution 1e-9.
 """
 
+import datetime
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
@@ -37,6 +38,10 @@ MAX_MERCHANTS = 2_000_000
 MAX_LEVELS = 15
 MAX_GIFT_TIERS = 16
 MAX_GENERATIONS = 10
+MAX_CONTACTS = 1_000
+MAX_NETWORK_ENTRIES = 2**31 - 1
+"""Upper bound on a contact graph's size, market × mean contacts: its adjacency lists hold
+that many int32 entries (8 GiB at most), about three times that while it is built."""
 
 
 def _one_folder(name: str) -> str:
@@ -72,6 +77,10 @@ class RunParams(Section):
     """Seed of the counter-based random numbers."""
     stop_on_collapse: bool = False
     """Stop the run at the collapse day instead of running on to see the aftermath."""
+    start_date: datetime.date | None = Field(None, strict=False, exclude_if=lambda date: date is None)
+    """Calendar date of day 0 (ISO yyyy-mm-dd), so that observed figures may be dated
+    (`circsim calibrate --observed`); none by default (left out of the resolved scenario, as
+    TOML has no "none", so that scenarios without it keep their hash)."""
 
 
 class PopulationParams(Section):
@@ -94,6 +103,22 @@ class PopulationParams(Section):
     exit_cashout_share: float = Field(0.0, ge=0.0, le=1.0)
     """Share of the remaining promise a leaver claims as cash with the balance (0: the promise
     is forfeited; 1: the whole promised balance, as in models where an investor exits with it)."""
+    recruitment: Literal["bass", "network"] = "bass"
+    """How newcomers come: `bass` (well-mixed Bass imitation, or the series of arrivals) or
+    `network` (each active member recruits its non-member contacts on a contact graph over the
+    market; the referral tree follows who recruited whom). docs/MODEL.md §5.4."""
+    network: Literal["erdos_renyi", "barabasi_albert", "watts_strogatz"] = "erdos_renyi"
+    """`network`: the contact graph over the market's potential members: `erdos_renyi`
+    (G(n, p), independent contacts), `barabasi_albert` (preferential attachment: hubs) or
+    `watts_strogatz` (a ring lattice with rewired shortcuts: clustered contacts)."""
+    contacts_per_member: int = Field(10, ge=1, le=MAX_CONTACTS)
+    """`network`: k, the mean number of contacts of a potential member (even for
+    `barabasi_albert` and `watts_strogatz`: k/2 edges per node)."""
+    network_rewiring_probability: float = Field(0.1, ge=0.0, le=1.0)
+    """`watts_strogatz`: β, the probability that each lattice edge is rewired to a random node."""
+    recruit_probability_per_contact_per_day: float = Field(0.01, ge=0.0, le=1.0)
+    """`network`: λ, the daily probability that an active member recruits one given non-member
+    contact (times the attractiveness, at most 1)."""
 
 
 class MerchantParams(Section):
@@ -171,6 +196,10 @@ class RewardParams(Section):
     (Artzrouni's promised rate; an investment pool's "x % a day"); held in ppb."""
 
 
+MAX_RELEASE_DELAY_DAYS = 365
+"""Longest first-release delay: the engine holds D + 1 days of pending grants per member."""
+
+
 class ReleaseParams(Section):
     rule: Literal["pool", "emission", "fixed_rate", "linear", "queue"] = "pool"
     """How each day's release is computed: `pool` (A) splits the pool by contribution;
@@ -190,6 +219,10 @@ class ReleaseParams(Section):
     """`linear`: price of one right; each purchase buys price // right_price rights."""
     right_payment_cents_per_day: int = Field(100, ge=0, le=MAX_BASKET_CENTS)
     """`linear`: r, paid per right per day until the member's energy is used up."""
+    first_release_delay_days: int = Field(0, ge=0, le=MAX_RELEASE_DELAY_DAYS)
+    """D: the energy, contribution and rights a purchase of day d grants take part in
+    releases (and promise growth) from day d + D on (0: the same day; 1: the next day, as in
+    step-based models). Set once, when the run starts."""
 
 
 class GiftTier(Section):
@@ -307,6 +340,11 @@ class WithdrawalParams(Section):
     """Who is paid when cash is short: `fifo` by request day then member index, or `pro_rata`."""
     insolvency_grace_days: int = Field(7, ge=1, le=MAX_DAYS)
     """K: the platform is insolvent once a requested withdrawal stays unpaid K days."""
+    frozen: bool = False
+    """An order freezing withdrawals (set by an event, e.g. `circsim forecast --intervention
+    freeze_withdrawals:30`): while true nobody may ask to withdraw, leavers' claims wait in the
+    queue, nothing is paid, and no request counts as unpaid; the K days start again when the
+    freeze is lifted."""
 
 
 class PlatformParams(Section):
@@ -325,6 +363,10 @@ class PlatformParams(Section):
     launch_cost_cents: int = Field(0, ge=0, le=MAX_CENTS)
     """What the operator spends on day 0 before the first sale (site, marketing); beyond the
     initial cash the platform starts in debt (negative cash, refilled by the first deposits)."""
+    borrows_when_short: bool = False
+    """When the cash cannot pay the day's withdrawals, the platform borrows what is missing:
+    its cash goes negative, a debt that pays ``interest_rate_per_day`` (Artzrouni's fund
+    below zero), and no withdrawal waits (False: unpaid withdrawals queue, without interest)."""
     skim_share_of_new_money: float = Field(0.0, ge=0.0, le=1.0)
     """Share of each day's new money the operator takes out for itself (ledger `extraction`)."""
     skim_share_of_surplus: float = Field(0.0, ge=0.0, le=1.0)
@@ -388,6 +430,19 @@ class Scenario(Section):
             )
         if self.population.initial_members > self.population.market_size_members:
             raise ValueError("population.initial_members: exceeds population.market_size_members")
+        population = self.population
+        if population.recruitment == "network":
+            if population.arrivals_per_day:
+                raise ValueError("population.arrivals_per_day: a series of arrivals replaces Bass diffusion, "
+                                 "not network recruitment (set population.recruitment = \"bass\")")
+            if population.contacts_per_member >= population.market_size_members:
+                raise ValueError("population.contacts_per_member: must be below population.market_size_members")
+            if population.market_size_members * population.contacts_per_member > MAX_NETWORK_ENTRIES:
+                raise ValueError(f"population.contacts_per_member: market × contacts exceeds {MAX_NETWORK_ENTRIES} "
+                                 "(the contact graph would not fit in memory)")
+            if population.network != "erdos_renyi" and population.contacts_per_member % 2:
+                raise ValueError(f"population.contacts_per_member: must be even for `{population.network}` "
+                                 "(k/2 edges per node)")
         if self.purchases.basket_median_cents > self.purchases.basket_max_cents:
             raise ValueError("purchases.basket_median_cents: exceeds purchases.basket_max_cents")
         if self.purchases.basket_min_cents > self.purchases.basket_max_cents:

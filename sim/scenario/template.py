@@ -8,6 +8,7 @@ are written empty, with the fields of one item described in comments. ``name`` i
 out, so it defaults to the file's name; loading the template gives the default scenario.
 """
 
+import datetime
 import types
 import typing
 from typing import Literal, get_args, get_origin
@@ -69,8 +70,8 @@ def type_text(annotation) -> str:
         return "table of field = value"
     if isinstance(annotation, types.UnionType):
         return " or ".join(type_text(part) for part in get_args(annotation))
-    return {bool: "true or false", int: "whole number", float: "decimal number", str: "text"}.get(annotation,
-                                                                                                  str(annotation))
+    return {bool: "true or false", int: "whole number", float: "decimal number", str: "text",
+            datetime.date: "date (yyyy-mm-dd)", types.NoneType: "none"}.get(annotation, str(annotation))
 
 
 def unit_text(name: str) -> str | None:
@@ -149,7 +150,10 @@ def scenario_template() -> str:
         if isinstance(info.annotation, type) and issubclass(info.annotation, BaseModel):
             section = [f"[{name}]"]
             for field, field_info in info.annotation.model_fields.items():
-                section += field_lines(name, field, field_info, defaults[name][field])
+                if field in defaults[name]:
+                    section += field_lines(name, field, field_info, defaults[name][field])
+                else:  # an optional field that is none by default: TOML cannot write "none"
+                    section += field_comments(field, field_info, "none") + [f"# {field} = ...", ""]
             sections.append("\n".join(section))
         elif name == "name":
             top_level += field_comments(name, info, "the file's name") + ['# name = "my_scenario"', ""]

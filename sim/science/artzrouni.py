@@ -134,6 +134,19 @@ def fit_deposits(total_taken_in: float, duration_years: float, final_deposits_pe
     return final_deposits_per_year * math.exp(-growth * duration_years), growth
 
 
+def deposit_arrivals_per_day(model: PonziModel, deposit: float, days: int) -> list[float]:
+    """Newcomers expected on each day 0 … ``days`` − 1 when each deposits ``deposit`` (in
+    the unit of K) once on joining and the deposits run at s(t) = s0·e^(ri·t) a year: day d
+    brings the deposits of the year fraction [d, d + 1)/365, s0·(e^(ri(d+1)/365) −
+    e^(ri·d/365))/ri (s0/365 a day when ri = 0), divided by ``deposit``. Carried over whole
+    days (``sim.scenario.series``), the members' deposits through day d are then s's
+    integral to its end within one deposit."""
+    s0, ri = model.initial_deposits_per_year, model.deposit_growth_per_year
+    edges = np.arange(days + 1) / DAYS_PER_YEAR
+    cumulative = s0 * edges if ri == 0 else s0 * np.expm1(ri * edges) / ri
+    return (np.diff(cumulative) / deposit).tolist()
+
+
 def daily_share(rate_per_year: float) -> float:
     """The daily share whose compounding over a year equals the continuous rate per year."""
     return -math.expm1(-rate_per_year / DAYS_PER_YEAR)

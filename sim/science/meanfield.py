@@ -14,6 +14,7 @@ engine day, each phase in the engine's order (``sim.engine.phases.PHASES``) with
 choice replaced by its mean:
 
     arrivals    a = min((p + q·A/M)·(M − N)·attractiveness, M − N);  N += a;  A += a
+                (network recruitment over Erdős–Rényi contacts: a = (M − N)·(1 − (1 − λ'k/(M − 1))^A))
     purchases   buyers = π·A;  sales = buyers·E[price];  each per-purchase amount
                 (concession, pool share, energy, contribution, rights) is the mean of the
                 engine's floored integer amount over the basket price table;
@@ -56,8 +57,8 @@ whose flow over one day equals Φ to second order in the daily rates (about 1e-4
 daily map iterated over the baseline's year); f′·f is a central difference of f along f.
 
 **What it admits.** Release rules `pool`, `emission`, `fixed_rate`, and `linear` until the
-first right could run out (the twin does not follow each right's age); Bass arrivals,
-churn and mood with any sensitivities; fixed and variable costs; events that change
+first right could run out (the twin does not follow each right's age); Bass arrivals or
+network recruitment over Erdős–Rényi contacts, churn and mood with any sensitivities; fixed and variable costs; events that change
 parameters. Not: the `queue` rule (who is paid depends on each member's place in the
 line), gift packages, levels, the honorary pool, referrals, several concessions, merchants
 that limit purchases or leave, merchant exoduses. ``reasons_not_admitted`` names them.
@@ -80,6 +81,7 @@ import pandas as pd
 from scipy.integrate import solve_ivp
 
 from sim.behaviour import sentiment
+from sim.behaviour.network import contact_probability
 from sim.core.units import PPB, PPM
 from sim.kernels.money_rules import purchase_contribution, rights_bought, share_of
 from sim.scenario.compiled import Rules, compile_rules
@@ -166,13 +168,21 @@ def _reasons_on_day(scenario: Scenario, days: int) -> list[str]:
          "merchants limiting purchases"),
         (scenario.merchants.min_sales_cents_per_day > 0, "merchants.min_sales_cents_per_day", "merchants leaving"),
         (scenario.purchases.deposit_on_joining, "purchases.deposit_on_joining", "the deposits on joining"),
+        (scenario.release.first_release_delay_days > 0, "release.first_release_delay_days",
+         "grants waiting for their first release"),
         (scenario.platform.abscond_cash_target_cents > 0 or scenario.platform.abscond_arrivals_below_per_day > 0
          or scenario.platform.abscond_coverage_below > 0, "platform.abscond_*", "the operator absconding"),
+        (scenario.withdrawals.frozen, "withdrawals.frozen", "a withdrawal freeze (the queue of claims and the "
+                                                             "insolvency clock after it)"),
     )
     reasons += [f"{field}: the twin does not follow {feature} (it depends on each member's or merchant's history)"
                 for present, field, feature in unsupported if present]
     if scenario.population.arrivals_per_day:
         reasons.append("population.arrivals_per_day: the twin's arrivals are Bass diffusion, not a series")
+    population = scenario.population
+    if population.recruitment == "network" and population.network != "erdos_renyi":
+        reasons.append(f"population.network: the twin's network recruitment is homogeneous mixing, which "
+                       f"`{population.network}` (hubs or clustered contacts) is not")
     return reasons
 
 
@@ -282,12 +292,27 @@ def expected_withdrawal_request_cents(balances: float, holders: float, probabili
     return probability * share * balances * (1.0 + ratio) * math.exp(-ratio)
 
 
+def network_recruit_share(rules: Rules, active: float, attractiveness: float) -> float:
+    """Mean-field share of the non-members recruited in one day over an Erdős–Rényi contact
+    graph: each of the A active members is a contact of a given non-member with probability
+    k/(M − 1) and recruits it with λ' = λ × attractiveness, independently (homogeneous mixing,
+    the graph's correlations ignored), so 1 − (1 − λ'·k/(M − 1))^A ≈ λ'·k·A/M for small
+    λ'·k (docs/MODEL.md §5.4; Pastor-Satorras et al. 2015, Rev. Mod. Phys. 87, 925, §IV.A)."""
+    per_active = contact_probability(rules, attractiveness) * rules.contacts_per_member / (rules.market_size_members - 1)
+    if per_active >= 1.0:
+        return 1.0 if active > 0 else 0.0
+    return -math.expm1(active * math.log1p(-per_active))
+
+
 def _arrivals(x: dict, rates: DayRates, mood: sentiment.Mood) -> None:
     rules = rates.rules
     market = rules.market_size_members
     remaining = max(market - x["members_total"], 0.0)
-    hazard = rules.bass_innovation_per_day + rules.bass_imitation_per_day * x["members_active"] / market
-    newcomers = min(hazard * remaining * sentiment.attractiveness(mood, rules), remaining)
+    if rules.recruitment == "network":
+        newcomers = remaining * network_recruit_share(rules, x["members_active"], sentiment.attractiveness(mood, rules))
+    else:
+        hazard = rules.bass_innovation_per_day + rules.bass_imitation_per_day * x["members_active"] / market
+        newcomers = min(hazard * remaining * sentiment.attractiveness(mood, rules), remaining)
     x["members_total"] += newcomers
     x["members_active"] += newcomers
     x["arrivals"] += newcomers

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import pytest
 from nbclient import NotebookClient
 
@@ -86,3 +87,18 @@ def test_design_a_scheme(tmp_path):
                    for output in cell.outputs)
     assert "on the Pareto front" in text and "chosen design:" in text and "verified on 2 fresh seeds" in text
     assert (tmp_path / "pool_gift_packages" / "pareto.parquet").is_file()
+
+
+def test_calibrate_a_case(tmp_path):
+    """Issue 16's notebook: calibrate a documented case on its published figures, forecast it
+    under orders, compare them (tiny settings: a loose posterior, a few draws)."""
+    notebook = execute("calibrate_a_case.ipynb", "\n".join([
+        'CASE = "../scenarios/cases/wanjia_gouwu.toml"',
+        'OBSERVED = "../scenarios/cases/wanjia_gouwu_observed.csv"',
+        "MEMBERS = 100", "PARTICLES = 6", "GENERATIONS = 2", "PREDICTIVE_DRAWS = 3", "DRAWS = 3", "FORECAST_DAYS = 90",
+        f"OUT = {str(tmp_path)!r}",
+    ]))
+    assert images(notebook) == 4  # marginals, predictive check, survival, funding gap
+    survival = pd.read_parquet(tmp_path / "forecast" / "wanjia_gouwu" / "survival.parquet")
+    assert set(survival["intervention"]) == {"none", "stop_new_members", "freeze_withdrawals:90", "cut_release:0.5",
+                                             "sales_only"}

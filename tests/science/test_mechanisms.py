@@ -220,6 +220,7 @@ EVERY_MECHANISM = {
     "population.exit_cashout_share": 0.7, "population.churn_probability_per_day": 0.01,
     "platform.launch_cost_cents": 100_000, "platform.skim_share_of_new_money": 0.02,
     "platform.skim_share_of_surplus": 0.05,
+    "release.first_release_delay_days": 2, "platform.borrows_when_short": True,
 }
 
 

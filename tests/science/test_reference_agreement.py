@@ -10,7 +10,7 @@ import pytest
 import sim
 from sim.reference.model import Platform, first_difference
 from sim.scenario.scaling import resolve
-from tests.helpers import BASELINE, SCENARIOS, SHIPPED_SCENARIOS, SHORTFALL
+from tests.helpers import BASELINE, SCENARIOS, SHIPPED_SCENARIOS, SHORTFALL, members_for
 
 SIZE = dict(members=1_000, days=200)
 
@@ -52,7 +52,8 @@ def assert_same_history(scenario):
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_reference_reproduces_the_engine_exactly(case):
     path, settings, reached = CASES[case]
-    daily = assert_same_history(resolve(path, settings=settings, **SIZE))
+    size = {**SIZE, "members": members_for(path, SIZE["members"])}
+    daily = assert_same_history(resolve(path, settings=settings, **size))
     assert reached(daily), f"{case} no longer reaches the path it exists for"
 
 

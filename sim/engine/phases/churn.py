@@ -29,7 +29,8 @@ def play(sim) -> None:
     churn_kernel(
         members.count, members.status, members.level, members.balance_cents, members.energy_cents,
         members.contribution_milli, members.queued_cents, members.queued_since_day,
-        members.withdrawn_cents, day_key(sim, rng.STREAM_CHURN), probability, rules.exit_cashout_ppm,
+        members.withdrawn_cents, sim.pending.energy_cents, sim.pending.contribution_milli, sim.pending.rights,
+        day_key(sim, rng.STREAM_CHURN), probability, rules.exit_cashout_ppm,
         rules.withdrawal_fee_ppm, sim.day, rules.exit_cashout_ppm == 0 and can_pay_now(sim), scratch(sim),
         level_moves, totals,
     )

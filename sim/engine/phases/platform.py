@@ -72,7 +72,11 @@ def play(sim) -> None:
         waiting = int(totals[:, withdrawal_columns.PENDING_MEMBERS].sum())
         started = totals[:, withdrawal_columns.OLDEST_REQUEST_DAY]
         oldest_request_day = int(started[started != NO_DAY].min())
-    insolvent = oldest_request_day != NO_DAY and sim.day - oldest_request_day >= rules.insolvency_grace_days
+    if rules.withdrawals_frozen:  # the order, not the platform, holds the money; K days start again after it
+        sim.totals.withdrawals_resumed_day = sim.day + 1
+    counted_from = max(oldest_request_day, sim.totals.withdrawals_resumed_day)
+    insolvent = (oldest_request_day != NO_DAY and not rules.withdrawals_frozen
+                 and sim.day - counted_from >= rules.insolvency_grace_days)
     if insolvent and sim.totals.collapse_day is None:
         sim.totals.collapse_day = sim.day
     sim.today.update(

@@ -47,17 +47,19 @@ def play(sim) -> None:
     totals = chunk_totals(purchase_columns.N_TOTALS)
     merchant_sales = np.zeros((numba.get_num_threads(), merchants.count), dtype=np.int64)
     level_moves = chunk_totals(level_count(rules))
+    energy_to, contribution_to, rights_to = grants_to(sim)
+    delayed = sim.pending.delay_days > 0
     purchase_kernel(
-        members.count, members.status, members.balance_cents, members.energy_cents,
-        members.contribution_milli, members.new_money_cents, members.goods_cents, members.level,
-        members.level_recheck, members.rights, members.queue_position, purchase_keys(sim), buy_probability,
+        members.count, members.status, members.balance_cents, energy_to,
+        contribution_to, members.new_money_cents, members.goods_cents, members.level,
+        members.level_recheck, rights_to, members.queue_position, purchase_keys(sim), buy_probability,
         joined_today_from(sim),
         rules.price_table, rules.gift_probability, rules.gift_cdf, rules.tier_price_cents,
         rules.tier_multiple_ppm, rules.tier_contribution_ppm, rules.tier_level, rules.level_contribution_ppm,
         rules.level_min_goods_cents, rules.repurchase_max_ppm, rules.contribution_unit_price_cents, merchant_ids,
         merchant_cdf,
         merchant_guide, merchants.concession_ppm, rules.pool_share_ppm, rules.honorary_share_ppm,
-        rules.right_price_cents if rules.release_rule == "linear" else 0, rules.release_rule == "queue",
+        rules.right_price_cents if rules.release_rule == "linear" else 0, rules.release_rule == "queue" and not delayed,
         merchant_sales, scratch(sim), level_moves, totals,
     )
     sim.totals.level_counts += level_moves.sum(axis=0)
@@ -83,8 +85,9 @@ def play(sim) -> None:
     sim.totals.promised_cents += energy_granted
     sim.totals.new_money_total_cents += int(day[purchase_columns.NEW_MONEY])
     sim.totals.sales_total_cents += sales
-    sim.totals.contribution_total_milli += int(day[purchase_columns.CONTRIBUTION_ADDED])
-    sim.totals.members_in_dividend += int(day[purchase_columns.DIVIDEND_ENTRIES])
+    if not delayed:  # delayed contribution counts from its first release (release.mature_grants)
+        sim.totals.contribution_total_milli += int(day[purchase_columns.CONTRIBUTION_ADDED])
+        sim.totals.members_in_dividend += int(day[purchase_columns.DIVIDEND_ENTRIES])
     sim.today.update(
         purchases=int(day[purchase_columns.PURCHASES]),
         gift_purchases=int(day[purchase_columns.GIFT_PURCHASES]),
@@ -99,6 +102,18 @@ def play(sim) -> None:
         merchant_paid_cents=merchant_paid,
         extracted_cents=skimmed,
     )
+
+
+def grants_to(sim) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Where today's purchases put the energy, contribution and rights they grant: the live
+    member arrays, or with a first-release delay today's slot of the pending ring (int64,
+    int64 and int32 arrays of the member capacity). docs/MODEL.md §9.9."""
+    members, pending = sim.members, sim.pending
+    if not pending.delay_days:
+        return members.energy_cents, members.contribution_milli, members.rights
+    pending.fit(members.capacity)
+    slot = pending.slot_bought(sim.day)
+    return pending.energy_cents[slot], pending.contribution_milli[slot], pending.rights[slot]
 
 
 def skim_new_money(sim, new_money_cents: int) -> int:

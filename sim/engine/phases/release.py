@@ -9,6 +9,7 @@ from sim.kernels import release as release_columns
 from sim.kernels.release import (
     fixed_rate_kernel,
     linear_kernel,
+    mature_grants_kernel,
     promise_growth_kernel,
     queue_kernel,
     release_split_kernel,
@@ -45,6 +46,24 @@ def _release_queue(sim, totals: np.ndarray) -> None:
     sim.queue.compact(positions)
 
 
+def mature_grants(sim) -> None:
+    """With a first-release delay D, the grants of the purchases of day − D join the live
+    energy, contribution and rights before the day's growth and release (nothing without a
+    delay). docs/MODEL.md §9.9."""
+    pending, members = sim.pending, sim.members
+    if not pending.delay_days:
+        return
+    pending.fit(members.capacity)
+    slot = pending.slot_due(sim.day)
+    totals = chunk_totals(release_columns.N_MATURE_TOTALS)
+    mature_grants_kernel(members.count, pending.energy_cents[slot], pending.contribution_milli[slot],
+                         pending.rights[slot], members.energy_cents, members.contribution_milli, members.rights,
+                         members.queue_position, sim.rules.release_rule == "queue", totals)
+    day = totals.sum(axis=0)
+    sim.totals.contribution_total_milli += int(day[release_columns.CONTRIBUTION_ADDED])
+    sim.totals.members_in_dividend += int(day[release_columns.DIVIDEND_ENTRIES])
+
+
 def grow_promises(sim) -> int:
     """Every remaining promise grows by the day's promise growth rate; returns the growth in
     cents (0 when the rate is 0, without touching a member). docs/MODEL.md §9.8."""
@@ -59,10 +78,12 @@ def grow_promises(sim) -> int:
 
 
 def play(sim) -> None:
-    """Promises grow by their daily rate, then the day's dividends by the scenario's release
-    rule. Rules A (`pool`) and F (`queue`) pay only what the pool holds; B, C and D pay what
-    they promise, the pool first and the platform's own money the rest."""
+    """Grants due today join the live ones (with a first-release delay), promises grow by
+    their daily rate, then the day's dividends by the scenario's release rule. Rules A
+    (`pool`) and F (`queue`) pay only what the pool holds; B, C and D pay what they promise,
+    the pool first and the platform's own money the rest."""
     rules, members, ledger = sim.rules, sim.members, sim.ledger
+    mature_grants(sim)
     growth = grow_promises(sim)
     totals = chunk_totals(release_columns.N_TOTALS)
     pool = ledger.balance(Account.DIVIDEND_POOL)

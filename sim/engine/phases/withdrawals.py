@@ -19,15 +19,17 @@ WRITES = (
 
 def pay_queue(sim) -> None:
     """Pay queued withdrawals from the platform's cash: in full when the cash covers the
-    whole queue, otherwise in the scenario's payment order."""
+    whole queue or the platform borrows what it lacks (``platform.borrows_when_short``,
+    docs/MODEL.md §14), otherwise in the scenario's payment order."""
     rules, members, ledger = sim.rules, sim.members, sim.ledger
     queued = ledger.balance(Account.WITHDRAWAL_QUEUE)
     cash = ledger.platform_cash()
-    if queued == 0 or cash <= 0:  # a launch debt not yet refilled pays nobody
+    borrows = rules.borrows_when_short  # the platform borrows what its cash lacks: cash goes negative
+    if queued == 0 or (cash <= 0 and not borrows) or rules.withdrawals_frozen:  # a debt not yet refilled pays nobody
         return
     totals = chunk_totals(withdrawal_columns.N_PAYMENT_TOTALS)
     arrays = (members.queued_cents, members.queued_since_day, members.withdrawn_cents)
-    if cash >= queued:
+    if cash >= queued or borrows:
         pay_all_kernel(members.count, *arrays, rules.withdrawal_fee_ppm, totals)
     elif rules.payment_order == "fifo":
         waiting = np.flatnonzero(members.view("queued_cents") > 0)
@@ -59,15 +61,17 @@ def settle_requests(sim, day_totals: np.ndarray, requested_column: int, reason: 
 
 
 def can_pay_now(sim) -> bool:
-    """Whether the cash covers every hard liability, so today's requests are paid as made."""
-    return sim.ledger.platform_cash() >= sim.ledger.hard_liabilities()
+    """Whether the cash covers every hard liability, or the platform borrows what it lacks,
+    so today's requests are paid as made (never while withdrawals are frozen)."""
+    covered = sim.rules.borrows_when_short or sim.ledger.platform_cash() >= sim.ledger.hard_liabilities()
+    return not sim.rules.withdrawals_frozen and covered
 
 
 def play(sim) -> None:
     """Members ask to withdraw part of their balance (more often during a bank
-    run); the queue is paid."""
+    run); the queue is paid. While withdrawals are frozen nobody asks and nothing is paid."""
     rules, members = sim.rules, sim.members
-    probability = sentiment.withdrawal_probability(sim.mood, rules)
+    probability = 0.0 if rules.withdrawals_frozen else sentiment.withdrawal_probability(sim.mood, rules)
     sim.today.update(withdrawn_cents=0, withdrawal_fees_cents=0, withdrawal_probability=probability)
     sim.totals.withdrawn_gross_today_cents = 0
     totals = chunk_totals(withdrawal_columns.N_REQUEST_TOTALS)

@@ -10,6 +10,7 @@ from sim.kernels import release as release_columns
 from sim.kernels.release import (
     fixed_rate_kernel,
     linear_kernel,
+    mature_grants_kernel,
     promise_growth_kernel,
     queue_kernel,
     release_split_kernel,
@@ -88,3 +89,23 @@ def test_queue_kernel_matches_twin(n, budget):
     assert (out[0].tolist(), new_head) == (twin_totals, twin_head)
     assert_same(arrays, expected)
     assert out[0, release_columns.RELEASED] <= budget
+
+
+@pytest.mark.parametrize("n", SIZES)
+@pytest.mark.parametrize("mark_queue_entries", [False, True])
+def test_mature_grants_kernel_matches_twin(n, mark_queue_entries):
+    """Grants due today join the live energy, contribution and rights, and leave the ring."""
+    arrays = random_members(n, 5 * n + mark_queue_entries)
+    gen = np.random.default_rng(n)
+    due = gen.random(n) < 0.6
+    grant_energy = (gen.integers(0, 90_000, n) * due).astype(np.int64)
+    grant_units = (gen.integers(0, 9_000, n) * due).astype(np.int64)
+    grant_rights = (gen.integers(0, 3, n) * due).astype(np.int32)
+    expected = as_lists(arrays)
+    grants = list(zip(grant_energy.tolist(), grant_units.tolist(), grant_rights.tolist(), strict=True))
+    out = totals(release_columns.N_MATURE_TOTALS)
+    mature_grants_kernel(n, grant_energy, grant_units, grant_rights, arrays["energy"], arrays["contribution"],
+                         arrays["rights"], arrays["queue_position"], mark_queue_entries, out)
+    assert tuple(out.sum(axis=0).tolist()) == twin.mature_grants(expected, grants, mark_queue_entries)
+    assert_same(arrays, expected)
+    assert not (grant_energy.any() or grant_units.any() or grant_rights.any())

@@ -6,7 +6,8 @@ from sim.kernels.money_rules import share_of
 from tests.unit.kernels.twin_withdrawals import queue_request
 
 
-def churn(m, key, probability, cashout_ppm, fee_ppm, day, pay_now, levels):
+def churn(m, key, probability, cashout_ppm, fee_ppm, day, pay_now, levels, pending=None):
+    """``pending``: lists of [energy, contribution, rights] grants per member, or None."""
     leavers = requested = forfeited = removed = dividend_leavers = fees = cashed_out = 0
     level_moves = [0] * levels
     for i in range(len(m["status"])):
@@ -15,6 +16,9 @@ def churn(m, key, probability, cashout_ppm, fee_ppm, day, pay_now, levels):
         m["status"][i] = STATUS_CHURNED
         level_moves[m["level"][i]] -= 1
         leavers += 1
+        if pending is not None:  # a leaver's pending grants join its promise; their contribution goes
+            m["energy"][i] += sum(grant[0] for grant in pending[i])
+            pending[i] = []
         claim = share_of(m["energy"][i], cashout_ppm)
         cashed_out += claim
         forfeited += m["energy"][i] - claim

@@ -1,7 +1,7 @@
 """Plain-Python twins of ``sim.kernels.release``: the release rules, one member at a time,
 on Python integers, with the kernels' money rules."""
 
-from sim.core.units import QUEUE_NONE
+from sim.core.units import QUEUE_NONE, QUEUE_PENDING
 from sim.kernels.money_rules import fixed_rate_payment, rate_of, split_payment
 
 
@@ -80,3 +80,18 @@ def queue(m, line, head, budget):
             out[3] += removed > 0
             position += 1
     return out, position
+
+
+def mature_grants(m, grants, mark_queue_entries):
+    """Each member's grant [energy, contribution, rights] joins its live ones; returns
+    (contribution added, members entering the dividend)."""
+    added = entries = 0
+    for i, (energy, units, rights) in enumerate(grants):
+        if mark_queue_entries and m["energy"][i] == 0 and energy > 0:
+            m["queue_position"][i] = QUEUE_PENDING
+        entries += m["contribution"][i] == 0 and units > 0
+        m["energy"][i] += energy
+        m["contribution"][i] += units
+        m["rights"][i] += rights
+        added += units
+    return added, entries
