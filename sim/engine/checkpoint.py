@@ -15,49 +15,40 @@ it can run code when read: load only checkpoints you or your own tools wrote.
 import copy
 import pickle
 from dataclasses import fields
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+
+import numpy as np
 
 from sim.core.errors import InputError
 from sim.engine.state import MEMBER_FIELDS, MERCHANT_FIELDS
 from sim.engine.totals import RunningTotals
 from sim.results.files import write_atomic
+from sim.results.provenance import package_version
 from sim.scenario.compiled import compile_rules
 from sim.scenario.loading import Timeline, scenario_hash
 from sim.scenario.params import Scenario
 
 CHECKPOINT_FORMAT = "circsim checkpoint"
 CHECKPOINT_VERSION = 1
-CHECKPOINT_SUFFIX = ".ckpt"
 SIMULATION_MODULE = "sim.engine.simulation"
 UNREADABLE = (pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError, ValueError, TypeError)
 """What reading a damaged or foreign pickle raises."""
 
 
-def circsim_version() -> str:
-    """The installed circsim's version ("unknown" when run from a bare source tree)."""
-    try:
-        return version("circsim")
-    except PackageNotFoundError:
-        return "unknown"
-
-
 def state_layout() -> dict[str, list[str]]:
     """Names of everything a checkpoint holds, so a file from a circsim whose state differs
     is refused instead of misread: member and merchant fields (name:dtype), running totals."""
-    return {
-        "members": [f"{name}:{dtype.__name__ if hasattr(dtype, '__name__') else dtype}"
-                    for name, (dtype, _) in MEMBER_FIELDS.items()],
-        "merchants": [f"{name}:{dtype.__name__ if hasattr(dtype, '__name__') else dtype}"
-                      for name, (dtype, _) in MERCHANT_FIELDS.items()],
-        "totals": [field.name for field in fields(RunningTotals)],
-    }
+    def columns(table_fields: dict) -> list[str]:
+        return [f"{name}:{np.dtype(dtype).name}" for name, (dtype, _) in table_fields.items()]
+
+    return {"members": columns(MEMBER_FIELDS), "merchants": columns(MERCHANT_FIELDS),
+            "totals": [field.name for field in fields(RunningTotals)]}
 
 
 def header_of(sim) -> dict:
     """The header written before a checkpoint's state (what ``read_header`` returns)."""
     return {
-        "format": CHECKPOINT_FORMAT, "version": CHECKPOINT_VERSION, "circsim": circsim_version(),
+        "format": CHECKPOINT_FORMAT, "version": CHECKPOINT_VERSION, "circsim": package_version(),
         "layout": state_layout(), "scenario": sim.scenario.name, "scenario_hash": scenario_hash(sim.scenario),
         "seed": sim.scenario.run.seed, "day": sim.day,
     }

@@ -103,13 +103,13 @@ def posterior_draws(posterior: pd.DataFrame, draws: int, seed: int) -> pd.DataFr
 @dataclass(frozen=True)
 class DrawTask:
     """One posterior draw to play: its scenario (particle and seed applied), the day the
-    orders are issued, the horizon and the orders."""
+    orders are issued, and per order its label and the scenario it plays from that day on
+    (``ordered``)."""
 
     draw: int
     scenario: Scenario
     start_day: int
-    horizon_days: int
-    interventions: tuple[Intervention, ...]
+    branches: tuple[tuple[str, Scenario], ...]
 
 
 def play_draw(task: DrawTask) -> list[dict]:
@@ -123,15 +123,15 @@ def play_draw(task: DrawTask) -> list[dict]:
     while sim.day < task.start_day and not sim.finished:
         sim.step()
     outcomes = []
-    for intervention in task.interventions:
+    for label, ordered_scenario in task.branches:
         branch = fork(sim)
-        continue_as(branch, ordered(task.scenario, intervention, task.start_day, task.horizon_days))
+        continue_as(branch, ordered_scenario)
         while not branch.finished:
             branch.step()
         daily = pd.DataFrame(branch.rows)
         future = daily[daily["day"] >= task.start_day]
         outcomes.append({
-            "intervention": intervention.label, "draw": task.draw, "collapse_day": branch.totals.collapse_day,
+            "intervention": label, "draw": task.draw, "collapse_day": branch.totals.collapse_day,
             "days": future["day"].to_numpy(), **{name: future[column].to_numpy()
                                                  for column, name in TRACKED_COLUMNS.items()},
         })
@@ -211,11 +211,12 @@ def forecast(calibration: Calibration, horizon_days: int, interventions: list[In
         settings["run.days"] = end_day
         try:
             scenario = replace(calibration.scenario, settings, origin=f"{calibration.folder / POSTERIOR_FILE}")
-            for intervention in interventions:  # every order must make a valid scenario before anything runs
-                ordered(scenario, intervention, start_day, end_day)
+            # every order is made (and checked) here, before anything runs
+            branches = tuple((intervention.label, ordered(scenario, intervention, start_day, end_day))
+                             for intervention in interventions)
         except ScenarioError as err:
             raise InputError(err.problems) from None
-        tasks.append(DrawTask(int(draw), scenario, start_day, end_day, tuple(interventions)))
+        tasks.append(DrawTask(int(draw), scenario, start_day, branches))
     outcomes = []
     with open_executor(executor, workers, scheduler) as pool, \
             tqdm(total=len(tasks), unit="draw", disable=not progress) as bar:
